@@ -1,0 +1,112 @@
+"""The ``cors-e2e`` command.
+
+Exit codes (e2e.errors): 0 every cell as expected; 1 some cell differs;
+2 bad input (file, flag, URL); 3 the environment lacks something;
+130 interrupted (the results gathered so far are still written).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn, Sequence
+
+from e2e.engines import ENGINE_NAMES, EngineOptions
+from e2e.errors import (EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_MISMATCH, EXIT_OK, BadInput,
+                        CorsE2EError, EnvironmentProblem)
+from e2e.scenarios import DEFAULT_SCENARIOS, load_scenarios, validate_url
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cors-e2e", description="Check in real browsers that a frontend can "
+                     "call an API on API Gateway + Lambda across origins.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = sub.add_parser("run", help="run a scenario file in real browsers",
+                         description="Run every cell of a scenario file and report CORS verdicts.")
+    run.add_argument("--scenarios", metavar="FILE", default=str(DEFAULT_SCENARIOS),
+                     help="scenario file (default: fixtures/scenarios/default.yaml)")
+    run.add_argument("--target", metavar="local-rest|local-http|URL",
+                     help="override the file's target: a local gateway or a deployed API's base URL")
+    run.add_argument("--browser", action="append", choices=ENGINE_NAMES, metavar="NAME",
+                     help="chromium, firefox or webkit; repeatable (default: every engine available)")
+    run.add_argument("--json", metavar="PATH", help="write the JSON result here")
+    run.add_argument("-k", dest="keyword", metavar="SUBSTRING",
+                     help="only cells whose id (scenario|browser|origin|credentials) contains this")
+    run.add_argument("--shuffle", metavar="SEED", type=int,
+                     help="run the cells in a shuffled order (same verdicts expected)")
+    run.add_argument("--connect", metavar="WS_URL",
+                     help="run Playwright engines in a remote browser server (playwright run-server)")
+    run.add_argument("--webdriver-url", metavar="URL",
+                     help="run WebDriver engines on a remote WebDriver endpoint (e.g. a Selenium Grid)")
+    run.add_argument("--quiet", "-q", action="store_true", help="print only differing cells and the summary")
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from e2e.report import print_table, summary_line
+    from e2e.runner import MatrixRun
+
+    sfile = load_scenarios(args.scenarios)
+    if args.target and args.target not in ("local-rest", "local-http", "scripted"):
+        args.target = validate_url(args.target, what="--target")
+    for flag, value, schemes in (("--connect", args.connect, ("ws", "wss")),
+                                 ("--webdriver-url", args.webdriver_url, ("http", "https"))):
+        if value and value.split("://", 1)[0] not in schemes:
+            raise BadInput(f"{flag}: {value!r} is not a {'/'.join(schemes)}:// URL")
+    explicit = bool(args.browser)
+    browsers = list(dict.fromkeys(args.browser)) if explicit else list(ENGINE_NAMES)
+    matrix = MatrixRun(sfile=sfile, browsers=browsers, explicit_browsers=explicit, target=args.target,
+                       keyword=args.keyword, shuffle_seed=args.shuffle,
+                       options=EngineOptions(connect=args.connect, webdriver_url=args.webdriver_url))
+    if not matrix.cells():
+        raise BadInput(f"-k {args.keyword!r}: no cell of {sfile.path} matches")
+    result = matrix.run()
+    if args.json:
+        result.write_json(args.json)
+    out = sys.stdout
+    for name, why in sorted(result.engine_errors.items()):
+        print(f"engine {name} did not run: {why}", file=sys.stderr)
+    if args.quiet:
+        from e2e.report import cell_details, cell_line
+
+        for c in result.mismatches:
+            print(cell_line(c), file=out)
+            for line in cell_details(c):
+                print(line, file=out)
+    else:
+        print_table(result, out)
+    for name, version in sorted(result.engines.items()):
+        print(f"engine {name}: {version}", file=out)
+    print(summary_line(result), file=out)
+    if result.interrupted:
+        return EXIT_INTERRUPTED
+    failed_explicit = [n for n in result.engine_errors if explicit]
+    if failed_explicit or not result.engines:
+        raise EnvironmentProblem("; ".join(result.engine_errors[n] for n in sorted(result.engine_errors))
+                                 or "no engine could start")
+    return EXIT_MISMATCH if result.mismatches else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CorsE2EError as exc:
+        print(f"cors-e2e: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("cors-e2e: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""What every browser engine driver provides to the runner.
+
+A driver opens one page per origin, keeps it, and runs each cell's fetch in it
+through the probe script (frontend_stub/static/probe.js). It reports what the
+page saw (the probe's result) and whatever the engine itself tells about the
+request: a CORS error code, a network error, whether a preflight went out,
+console messages. The runner turns that into a verdict (e2e/verdict.py).
+"""
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ProbeSpec:
+    """The fetch a cell describes; passed verbatim to corsProbe() in the page."""
+
+    url: str
+    method: str
+    headers: dict[str, str]
+    body: str | None
+    credentials: str
+    timeout_ms: int = 10000
+
+    def to_js(self) -> dict[str, Any]:
+        return {"url": self.url, "method": self.method, "headers": self.headers,
+                "body": self.body, "credentials": self.credentials, "timeoutMs": self.timeout_ms}
+
+
+@dataclass
+class Observation:
+    """What one engine observed for one cell."""
+
+    probe: dict[str, Any]                 # corsProbe()'s result
+    cors_error: str | None = None         # the engine's own code (Chromium corsError, Firefox key)
+    failed_parameter: str | None = None   # Chromium's failedParameter
+    network_error: str | None = None      # e.g. net::ERR_CONNECTION_REFUSED
+    preflight: bool | None = None         # None: the engine does not say
+    console: list[str] = field(default_factory=list)   # the engine's messages about this request
+    response_status: int | None = None    # what the engine saw on the wire, even when blocked
+    response_headers: list[tuple[str, str]] | None = None
+
+    @property
+    def outcome(self) -> str:
+        return str(self.probe.get("outcome"))
+
+
+class Engine(abc.ABC):
+    """A browser engine driver. Created, used and closed on one thread."""
+
+    name: str
+
+    @abc.abstractmethod
+    def start(self) -> None:
+        """Launch the browser (raises EnvironmentProblem when it cannot)."""
+
+    @property
+    @abc.abstractmethod
+    def version(self) -> str:
+        """The exact build that runs, e.g. "Chromium 156.0.8078.108 (/usr/bin/chromium)"."""
+
+    @abc.abstractmethod
+    def probe(self, page_url: str, spec: ProbeSpec) -> Observation:
+        """Run one fetch from the page at page_url (opened once, then reused)."""
+
+    @abc.abstractmethod
+    def reset_state(self) -> None:
+        """Forget cookies, so one cell cannot affect the next."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Close the browser and everything it started; safe to call twice."""
+
+    def __enter__(self) -> "Engine":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,230 @@
+"""Chromium and Firefox driven by Playwright.
+
+Never routes, intercepts or adds headers: any page.route/context.route makes
+Playwright answer CORS preflights itself, and extra_http_headers changes what
+is preflighted (browsers.md). The fetch runs in the page; we only listen.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from e2e.engines.base import Engine, Observation, ProbeSpec
+from e2e.engines.resolve import EngineBuild, resolve_playwright
+from e2e.errors import EnvironmentProblem
+
+CHROMIUM_ARGS = [
+    # Without these Chromium keeps trying to reach Google's hosts from a closed network.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--disable-gpu",
+]
+# How long to wait after the fetch settles for the engine's own events about it:
+# Chromium sends Network.loadingFailed after the promise rejects.
+EVIDENCE_WAIT_S = 2.0
+
+
+class PlaywrightEngine(Engine):
+    def __init__(self, name: str, *, connect: str | None = None, build: EngineBuild | None = None,
+                 ignore_https_errors: bool = False) -> None:
+        self.name = name
+        self._connect = connect
+        self._build = build
+        self._ignore_https_errors = ignore_https_errors
+        self._pw: Any = None
+        self._browser: Any = None
+        self._context: Any = None
+        self._pages: dict[str, Any] = {}
+        self._cdp: dict[str, Any] = {}
+        self._network: dict[str, dict[str, Any]] = {}   # Chromium requestId -> what CDP said
+        self._console: list[str] = []
+        self._failures: list[tuple[str, str]] = []        # (url, failure text), other engines
+        self._responses: list[tuple[str, int]] = []       # (url, status), other engines
+        self._version = ""
+
+    # -- life cycle ----------------------------------------------------------
+    def start(self) -> None:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
+        browser_type = getattr(self._pw, self.name)
+        try:
+            if self._connect:
+                self._browser = browser_type.connect(self._connect, timeout=15000)
+                label = f"via {self._connect}"
+            else:
+                build = self._build or resolve_playwright(self.name, browser_type)
+                self._browser = browser_type.launch(**build.launch_kwargs(CHROMIUM_ARGS))
+                label = build.label
+        except PlaywrightError as exc:
+            self.close()
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            where = self._connect or self.name
+            raise EnvironmentProblem(f"{self.name}: cannot start ({where}): {first}") from None
+        pretty = {"chromium": "Chromium", "firefox": "Firefox"}[self.name]
+        self._version = f"{pretty} {self._browser.version} {label}"
+        self._context = self._browser.new_context(ignore_https_errors=self._ignore_https_errors)
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def close(self) -> None:
+        for closer in (lambda: self._context and self._context.close(),
+                       lambda: self._browser and self._browser.close(),
+                       lambda: self._pw and self._pw.stop()):
+            try:
+                closer()
+            except Exception:  # noqa: BLE001 - closing must go on whatever state the browser is in
+                pass
+        self._context = self._browser = self._pw = None
+        self._pages.clear()
+        self._cdp.clear()
+
+    def reset_state(self) -> None:
+        self._context.clear_cookies()
+
+    # -- pages ---------------------------------------------------------------
+    def _page(self, page_url: str) -> Any:
+        page = self._pages.get(page_url)
+        if page is not None:
+            return page
+        page = self._context.new_page()
+        page.on("console", lambda msg: self._console.append(msg.text))
+        # Firefox over BiDi reports its CORS messages ("The Same Origin Policy
+        # disallows reading the remote resource at URL. (Reason: ...)") as page errors.
+        page.on("pageerror", lambda err: self._console.append(str(err)))
+        page.on("requestfailed", lambda req: self._failures.append((req.url, req.failure or "")))
+        page.on("response", lambda resp: self._responses.append((resp.url, resp.status)))
+        if self.name == "chromium":
+            cdp = self._context.new_cdp_session(page)
+            for event in ("Network.requestWillBeSent", "Network.responseReceived",
+                          "Network.responseReceivedExtraInfo", "Network.loadingFailed",
+                          "Network.loadingFinished"):
+                cdp.on(event, lambda params, event=event: self._on_cdp(event, params))
+            cdp.send("Network.enable")
+            self._cdp[page_url] = cdp
+        page.goto(page_url, wait_until="load")
+        page.wait_for_function("window.corsProbeReady === true")
+        self._pages[page_url] = page
+        return page
+
+    def _on_cdp(self, event: str, params: dict[str, Any]) -> None:
+        entry = self._network.setdefault(params["requestId"], {})
+        if event == "Network.requestWillBeSent":
+            entry["url"] = params["request"]["url"]
+            entry["method"] = params["request"]["method"]
+            entry["type"] = params.get("type")
+        elif event == "Network.responseReceived":
+            entry["status"] = params["response"]["status"]
+            entry["response_type"] = params.get("type")
+            entry.setdefault("headers", params["response"].get("headers", {}))
+        elif event == "Network.responseReceivedExtraInfo":
+            # Raw headers as on the wire: repeated headers arrive joined by "\n".
+            entry["headers"] = params.get("headers", {})
+            entry.setdefault("status", params.get("statusCode"))
+        elif event == "Network.loadingFailed":
+            entry["failed"] = params.get("errorText")
+            entry["cors"] = params.get("corsErrorStatus")
+            entry["done"] = True
+        elif event == "Network.loadingFinished":
+            entry["done"] = True
+
+    # -- one cell ------------------------------------------------------------
+    def probe(self, page_url: str, spec: ProbeSpec) -> Observation:
+        page = self._page(page_url)
+        self._network.clear()
+        self._console.clear()
+        self._failures.clear()
+        self._responses.clear()
+        result = page.evaluate("spec => window.corsProbe(spec)", spec.to_js())
+        obs = Observation(probe=result)
+        if self.name == "chromium" and page_url in self._cdp:
+            self._chromium_evidence(page, spec, obs)
+        else:
+            self._generic_evidence(page, spec, obs)
+        return obs
+
+    def _wait(self, page: Any, done: Any) -> None:
+        deadline = time.monotonic() + EVIDENCE_WAIT_S
+        while not done() and time.monotonic() < deadline:
+            page.wait_for_timeout(10)  # lets Playwright dispatch pending events
+
+    def _chromium_evidence(self, page: Any, spec: ProbeSpec, obs: Observation) -> None:
+        def main_request() -> dict[str, Any] | None:
+            for entry in self._network.values():
+                if entry.get("url") == spec.url and entry.get("type") != "Preflight" \
+                        and entry.get("method", "").upper() == spec.method.upper() \
+                        and entry.get("response_type") != "Preflight":
+                    return entry
+            return None
+
+        def settled() -> bool:
+            entry = main_request()
+            return entry is not None and bool(entry.get("done"))
+
+        if obs.outcome != "timeout":
+            self._wait(page, settled)
+        entry = main_request() or {}
+        preflights = [e for e in self._network.values()
+                      if e.get("url") == spec.url and e.get("method") == "OPTIONS"
+                      and (e.get("response_type") == "Preflight" or e.get("type") in ("Preflight", "Other"))
+                      and e is not entry]
+        obs.preflight = bool(preflights)
+        cors = entry.get("cors") or None
+        if cors:
+            obs.cors_error = cors.get("corsError")
+            obs.failed_parameter = cors.get("failedParameter") or None
+        elif entry.get("failed"):
+            obs.network_error = entry["failed"]
+        if "status" in entry:
+            obs.response_status = entry["status"]
+            obs.response_headers = _split_cdp_headers(entry.get("headers", {}))
+        obs.console = [m for m in self._console if spec.url in m]
+
+    def _generic_evidence(self, page: Any, spec: ProbeSpec, obs: Observation) -> None:
+        if obs.outcome == "rejected":
+            # Firefox reports the CORS message just after the promise rejects.
+            self._wait(page, lambda: any(spec.url in m for m in self._console))
+        obs.console = [m for m in self._console if spec.url in m]
+        failures = [text for url, text in self._failures if url == spec.url]
+        if failures and obs.outcome == "rejected":
+            failure = failures[-1]
+            if failure == FIREFOX_CORS_FAILURE:
+                obs.cors_error = failure  # CORS, not the network; the message says which check
+            else:
+                obs.network_error = failure
+        statuses = [status for url, status in self._responses if url == spec.url]
+        if statuses:
+            obs.response_status = statuses[-1]
+
+
+# What Firefox's requestfailed event says when CORS (not the network) failed.
+FIREFOX_CORS_FAILURE = "NS_ERROR_DOM_BAD_URI"
+
+
+def _split_cdp_headers(headers: dict[str, str]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for name, value in headers.items():
+        for part in str(value).split("\n"):
+            out.append((name, part))
+    return out
+
+
+def playwright_available() -> bool:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def require_playwright() -> None:
+    if not playwright_available():
+        raise EnvironmentProblem("the playwright package is missing: run `make setup` "
+                                 "(or .venv/bin/pip install -e '.[dev]')")
+

@@ -1,0 +1,197 @@
+"""Engines driven over W3C WebDriver through Selenium: WebKitGTK here
+(WebKitWebDriver + MiniBrowser, under Xvfb when there is no display), and the
+same code path for Safari (safaridriver) or any browser on a remote WebDriver
+endpoint such as a Selenium Grid (``--webdriver-url``).
+
+The probe is the same script as in Playwright engines, called through
+execute_async_script, so a cell is the same fetch in every engine.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from e2e.engines.base import Engine, Observation, ProbeSpec
+from e2e.engines.resolve import resolve_webkitgtk
+from e2e.engines.xvfb import Xvfb, needs_display
+from e2e.errors import EnvironmentProblem
+
+_PROBE_CALL = """
+const done = arguments[arguments.length - 1];
+window.corsProbe(arguments[0]).then(done, (e) => done({outcome: "harness-error", errorMessage: String(e)}));
+"""
+# Without these, GTK waits seconds for an accessibility bus that is not there.
+_QUIET_GTK = {"NO_AT_BRIDGE": "1", "GTK_A11Y": "none"}
+
+
+class WebDriverEngine(Engine):
+    def __init__(self, name: str = "webkit", *, remote_url: str | None = None,
+                 accept_insecure_certs: bool = False, browser: str = "webkitgtk") -> None:
+        self.name = name
+        self._remote_url = remote_url
+        self._accept_insecure = accept_insecure_certs
+        self._browser_kind = browser
+        self._driver: Any = None
+        self._service: Any = None
+        self._xvfb: Xvfb | None = None
+        self._windows: dict[str, str] = {}
+        self._current: str | None = None
+        self._version = ""
+        self._log_path: Path | None = None
+        self._log_offset = 0
+        self._lock = threading.Lock()
+
+    # -- life cycle ----------------------------------------------------------
+    def _options(self) -> Any:
+        if self._browser_kind == "safari":
+            from selenium.webdriver.safari.options import Options as SafariOptions
+
+            opts: Any = SafariOptions()
+        else:
+            from selenium.webdriver.webkitgtk.options import Options as WebKitGTKOptions
+
+            opts = WebKitGTKOptions()
+            opts.add_argument("--automation")
+        opts.accept_insecure_certs = self._accept_insecure
+        return opts
+
+    def start(self) -> None:
+        from selenium import webdriver
+        from selenium.common.exceptions import WebDriverException
+
+        opts = self._options()
+        try:
+            if self._remote_url:
+                self._driver = webdriver.Remote(command_executor=self._remote_url, options=opts)
+                where = f"via WebDriver at {self._remote_url}"
+            else:
+                self._driver = self._start_local(opts)
+                where = "via WebKitWebDriver"
+        except WebDriverException as exc:
+            self.close()
+            msg = (exc.msg or str(exc)).strip().splitlines()[0] if (exc.msg or str(exc)).strip() else \
+                type(exc).__name__
+            raise EnvironmentProblem(f"{self.name}: cannot start a WebDriver session: {msg}") from None
+        caps = self._driver.capabilities
+        pretty = {"MiniBrowser": "WebKitGTK", "Safari": "Safari", "safari": "Safari"}.get(
+            caps.get("browserName", ""), caps.get("browserName", "WebDriver browser"))
+        self._version = f"{pretty} {caps.get('browserVersion', '?')} {where}"
+        # A cell's fetch may take its whole timeout; the script must outlive it.
+        self._driver.set_script_timeout(130)
+
+    def _start_local(self, opts: Any) -> Any:
+        from selenium import webdriver
+        from selenium.webdriver.webkitgtk.service import Service
+
+        driver_path, browser_path = resolve_webkitgtk()
+        opts.binary_location = browser_path
+        env = dict(os.environ, **_QUIET_GTK)
+        if needs_display():
+            self._xvfb = Xvfb()
+            env["DISPLAY"] = self._xvfb.start()
+        fd, name = tempfile.mkstemp(prefix="cors-e2e-webkit-", suffix=".log")
+        os.close(fd)
+        self._log_path = Path(name)
+        # The driver (and the browser it starts) get their own process group,
+        # so close() can remove every process they made, whatever happens.
+        self._service = Service(executable_path=driver_path, env=env, log_output=name,
+                                popen_kw={"start_new_session": True})
+        return webdriver.WebKitGTK(options=opts, service=self._service)
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def close(self) -> None:
+        with self._lock:
+            driver, self._driver = self._driver, None
+            if driver is not None:
+                try:
+                    driver.quit()
+                except Exception:  # noqa: BLE001 - the session may already be gone
+                    pass
+            service, self._service = self._service, None
+            proc = getattr(service, "process", None) if service is not None else None
+            if proc is not None:
+                _kill_group(proc)
+            if self._xvfb is not None:
+                self._xvfb.stop()
+                self._xvfb = None
+            if self._log_path is not None:
+                self._log_path.unlink(missing_ok=True)
+                self._log_path = None
+            self._windows.clear()
+
+    def reset_state(self) -> None:
+        # WebDriver can only delete the current document's cookies; cells that
+        # depend on cookies use a per-cell cookie value instead (e2e.runner).
+        if self._current is not None:
+            self._driver.delete_all_cookies()
+
+    # -- pages ---------------------------------------------------------------
+    def _switch(self, page_url: str) -> None:
+        if self._current == page_url:
+            return
+        handle = self._windows.get(page_url)
+        if handle is None:
+            if self._windows:
+                self._driver.switch_to.new_window("tab")
+            self._driver.get(page_url)
+            deadline = time.monotonic() + 10
+            while not self._driver.execute_script("return window.corsProbeReady === true"):
+                if time.monotonic() > deadline:
+                    raise EnvironmentProblem(f"{self.name}: the stub page at {page_url} did not load")
+                time.sleep(0.02)
+            self._windows[page_url] = self._driver.current_window_handle
+        else:
+            self._driver.switch_to.window(handle)
+        self._current = page_url
+
+    # -- one cell ------------------------------------------------------------
+    def probe(self, page_url: str, spec: ProbeSpec) -> Observation:
+        self._switch(page_url)
+        self._skip_log()
+        result = self._driver.execute_async_script(_PROBE_CALL, spec.to_js())
+        obs = Observation(probe=result)
+        if obs.outcome == "rejected":
+            deadline = time.monotonic() + 0.5
+            lines = self._read_log()
+            while not any(spec.url in line for line in lines) and time.monotonic() < deadline:
+                time.sleep(0.02)
+                lines += self._read_log()
+            obs.console = [line for line in lines if spec.url in line or "Access-Control" in line
+                           or "Preflight" in line]
+        return obs
+
+    def _skip_log(self) -> None:
+        if self._log_path is not None and self._log_path.exists():
+            self._log_offset = self._log_path.stat().st_size
+
+    def _read_log(self) -> list[str]:
+        if self._log_path is None or not self._log_path.exists():
+            return []
+        with self._log_path.open("rb") as fh:
+            fh.seek(self._log_offset)
+            data = fh.read()
+        self._log_offset += len(data)
+        return [line.strip() for line in data.decode("utf-8", "replace").splitlines()
+                if "CONSOLE" in line or "Access-Control" in line or "Origin" in line]
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        try:
+            proc.wait(3)
+            return
+        except subprocess.TimeoutExpired:
+            continue

@@ -1,0 +1,135 @@
+"""What a run talks to besides the browsers: the stub frontend (the pages'
+origins) and the target API (a local fixture gateway, the scripted server, or a
+deployed API by URL), plus the servers' own record of each cell's exchanges.
+"""
+from __future__ import annotations
+
+import time
+from urllib.parse import quote
+
+from e2e.errors import BadInput
+from e2e.exchange import CELL_PARAM, Exchange
+from e2e.scenarios import (LOCAL_TARGETS, SCRIPTED_TARGET, STUB_ALLOWED, STUB_DENIED, Origin,
+                           Scenario, ScenarioFile, validate_url)
+from frontend_stub.app import StubFrontend
+
+
+class Environment:
+    """Starts what a scenario file needs; use as a context manager. Thread-safe
+    once started: engine threads call page_url/request_url/exchanges."""
+
+    def __init__(self, sfile: ScenarioFile, target: str | None = None) -> None:
+        self.sfile = sfile
+        self.target = target or sfile.target
+        if self.target not in LOCAL_TARGETS and self.target != SCRIPTED_TARGET:
+            self.target = validate_url(self.target, what="--target")
+        if self.target == SCRIPTED_TARGET and sfile.target != SCRIPTED_TARGET:
+            raise BadInput(f"{sfile.path}: target: --target scripted needs scenarios with respond "
+                           f"(this file targets {sfile.target})")
+        if self.target in LOCAL_TARGETS:
+            missing = [s.name for s in sfile.scenarios if not s.api]
+            if missing:
+                raise BadInput(f"{sfile.path}: scenarios ({missing[0]}): api: a {self.target} target "
+                               f"needs the fixture API each scenario calls")
+        self.stub: StubFrontend | None = None
+        self._gateway = None
+        self._scripted = None
+        self._api_urls: dict[str, str] = {}
+        self._scripted_prefix: dict[str, str] = {}
+
+    # -- life cycle ----------------------------------------------------------
+    def start(self) -> "Environment":
+        try:
+            self.stub = StubFrontend().start()
+            if self.target in LOCAL_TARGETS:
+                self._start_gateway()
+            elif self.target == SCRIPTED_TARGET:
+                self._start_scripted()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _start_gateway(self) -> None:
+        from fixtures.gateway import ApiDefinitionError, LocalGateway, load_api
+
+        assert self.stub is not None
+        self._gateway = LocalGateway()
+        for name in sorted({s.api for s in self.sfile.scenarios if s.api}):
+            try:
+                definition = load_api(name, variables={"allowed_origin": self.stub.allowed_origin})
+            except ApiDefinitionError as exc:
+                raise BadInput(f"{self.sfile.path}: api {name}: {exc}") from None
+            self._api_urls[name] = self._gateway.add(definition).base_url
+
+    def _start_scripted(self) -> None:
+        from fixtures.scripted import ScriptedServer
+
+        self._scripted = ScriptedServer()
+        self._scripted.start()
+        for index, scenario in enumerate(self.sfile.scenarios):
+            # Each scenario gets its own path prefix so two scenarios may script
+            # the same path differently.
+            prefix = f"/s{index}"
+            self._scripted_prefix[scenario.name] = prefix
+            self._scripted.script(prefix + scenario.path.split("?")[0], scenario.respond)
+
+    def close(self) -> None:
+        for closer in (self._gateway, self._scripted, self.stub):
+            if closer is not None:
+                try:
+                    closer.close()
+                except Exception:  # noqa: BLE001 - tear everything down whatever fails
+                    pass
+        self._gateway = self._scripted = self.stub = None
+
+    def __enter__(self) -> "Environment":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- addresses -------------------------------------------------------------
+    def origin(self, origin: Origin) -> str:
+        assert self.stub is not None
+        if origin.spec == STUB_ALLOWED:
+            return self.stub.allowed_origin
+        if origin.spec == STUB_DENIED:
+            return self.stub.denied_origin
+        raise BadInput(f"{self.sfile.path}: origins.{origin.group}: serving pages at {origin.spec} "
+                       f"is not supported yet; use {STUB_ALLOWED} or {STUB_DENIED}")
+
+    def page_url(self, origin: Origin) -> str:
+        return self.origin(origin) + "/"
+
+    def base_url(self, scenario: Scenario) -> str:
+        if self.target in LOCAL_TARGETS:
+            return self._api_urls[scenario.api or ""]
+        if self.target == SCRIPTED_TARGET:
+            assert self._scripted is not None
+            return self._scripted.base_url + self._scripted_prefix[scenario.name]
+        return self.target
+
+    def request_url(self, scenario: Scenario, token: str) -> str:
+        """The scenario's URL, tagged with the cell's token (see CELL_PARAM)."""
+        url = self.base_url(scenario) + scenario.path
+        sep = "&" if "?" in url else "?"
+        return f"{url}{sep}{CELL_PARAM}={quote(token)}"
+
+    # -- the servers' record -------------------------------------------------------
+    @property
+    def has_server_log(self) -> bool:
+        return self._gateway is not None or self._scripted is not None
+
+    def exchanges(self, token: str, *, settle_s: float = 0.0) -> list[Exchange] | None:
+        """What the server recorded for a cell, or None for a deployed API."""
+        server = self._gateway or self._scripted
+        if server is None:
+            return None
+        found: list[Exchange] = server.exchanges(query_param=CELL_PARAM, value=token)
+        deadline = time.monotonic() + settle_s
+        while not found and time.monotonic() < deadline:
+            # The server logs an exchange as it finishes writing the response.
+            time.sleep(0.01)
+            found = server.exchanges(query_param=CELL_PARAM, value=token)
+        return found

@@ -1,0 +1,86 @@
+"""The result of a run: one record per cell, and the JSON document (the schema
+the README documents). Secrets never reach it: exchanges are redacted when they
+are serialised (e2e.exchange.redact_headers).
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class CellResult:
+    id: str                       # "scenario|browser|origin|credentials"
+    scenario: str
+    browser: str
+    origin: str                   # the origin label: allowed, denied, ...
+    page_origin: str              # the page's real origin, e.g. http://localhost:40123
+    credentials: str
+    method: str
+    url: str
+    expected: str
+    verdict: str                  # allowed | blocked | network-error | timeout
+    status: int | None            # the status the page could read (None when blocked)
+    reason: str | None            # stable code (README), or None
+    engine_detail: str | None     # the engine's own code or words
+    preflight: bool | None        # whether a preflight was sent; None: unknown
+    match: bool
+    api: str | None = None
+    error: str | None = None      # the page's error: "TypeError: Failed to fetch"
+    console: list[str] = field(default_factory=list)
+    exchange: list[dict[str, Any]] = field(default_factory=list)
+    elapsed_ms: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class RunResult:
+    target: str
+    scenarios_file: str
+    engines: dict[str, str] = field(default_factory=dict)      # name -> exact build
+    engine_errors: dict[str, str] = field(default_factory=dict)  # name -> why it did not run
+    cells: list[CellResult] = field(default_factory=list)
+    started: float = field(default_factory=time.time)
+    finished: float | None = None
+    interrupted: bool = False
+
+    @property
+    def mismatches(self) -> list[CellResult]:
+        return [c for c in self.cells if not c.match]
+
+    def summary(self) -> dict[str, Any]:
+        verdicts = Counter(c.verdict for c in self.cells)
+        return {
+            "cells": len(self.cells),
+            "as_expected": sum(c.match for c in self.cells),
+            "differ": len(self.mismatches),
+            "verdicts": dict(sorted(verdicts.items())),
+            "duration_s": round((self.finished or time.time()) - self.started, 3),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_VERSION,
+            "tool": "cors-e2e",
+            "target": self.target,
+            "scenarios_file": self.scenarios_file,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
+            "interrupted": self.interrupted,
+            "engines": self.engines,
+            "engine_errors": self.engine_errors,
+            "summary": self.summary(),
+            "cells": [c.to_json() for c in self.cells],
+        }
+
+    def write_json(self, path: str | Path) -> None:
+        tmp = Path(str(path) + ".tmp")
+        tmp.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+        tmp.replace(path)  # never leave a half-written file behind on Ctrl-C

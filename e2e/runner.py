@@ -1,0 +1,151 @@
+"""Runs cells: one browser per engine for the whole run, one page per origin,
+one fetch per cell.
+
+Cells stay independent without a new browser each: every cell's URL carries a
+unique token (so no preflight-cache entry is ever reused), the probe fetches
+with ``cache: "no-store"``, and cookies are cleared before each cell. Engines
+run side by side, one thread each; each thread owns its driver.
+"""
+from __future__ import annotations
+
+import random
+import signal
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from e2e.engines import EngineOptions, make_engine
+from e2e.engines.base import Engine, ProbeSpec
+from e2e.environment import Environment
+from e2e.errors import EnvironmentProblem
+from e2e.results import CellResult, RunResult
+from e2e.scenarios import Cell, ScenarioFile, expand
+from e2e.verdict import BLOCKED, NETWORK_ERROR, classify
+
+
+def run_cell(engine: Engine, env: Environment, cell: Cell) -> CellResult:
+    """One cell in an engine that is already started."""
+    scenario = cell.scenario
+    token = uuid.uuid4().hex[:20]
+    url = env.request_url(scenario, token)
+    spec = ProbeSpec(url=url, method=scenario.method, headers=dict(scenario.headers),
+                     body=scenario.body, credentials=cell.credentials, timeout_ms=scenario.timeout_ms)
+    engine.reset_state()
+    page_url = env.page_url(cell.origin)
+    obs = engine.probe(page_url, spec)
+    rejected = obs.outcome != "resolved"
+    exchanges = env.exchanges(token, settle_s=0.2 if rejected else 0.0)
+    verdict = classify(engine.name, obs, exchanges, url)
+    probe = obs.probe
+    error = None
+    if probe.get("errorName") or probe.get("errorMessage"):
+        error = f"{probe.get('errorName') or 'Error'}: {probe.get('errorMessage') or ''}".strip()
+    return CellResult(
+        id=cell.id, scenario=scenario.name, browser=engine.name, origin=cell.origin.label,
+        page_origin=page_url.rstrip("/"), credentials=cell.credentials, method=scenario.method,
+        url=url, expected=cell.expected, verdict=verdict.verdict, status=verdict.status,
+        reason=verdict.reason, engine_detail=verdict.engine_detail, preflight=verdict.preflight,
+        match=verdict.verdict == cell.expected, api=scenario.api, error=error,
+        console=obs.console, exchange=[e.to_json() for e in exchanges or []],
+        elapsed_ms=probe.get("elapsedMs"),
+    )
+
+
+@dataclass
+class MatrixRun:
+    """Runs a scenario file's cells in the chosen engines, side by side."""
+
+    sfile: ScenarioFile
+    browsers: list[str]
+    explicit_browsers: bool = False       # asked for by name: a missing one is an error
+    target: str | None = None
+    keyword: str | None = None
+    shuffle_seed: int | None = None
+    options: EngineOptions = field(default_factory=EngineOptions)
+    on_result: Callable[[CellResult], None] | None = None
+    on_engine: Callable[[str, str], None] | None = None
+
+    def cells(self) -> list[Cell]:
+        cells = expand(self.sfile, self.browsers, self.keyword)
+        if self.shuffle_seed is not None:
+            random.Random(self.shuffle_seed).shuffle(cells)
+        return cells
+
+    def run(self) -> RunResult:
+        cells = self.cells()
+        env = Environment(self.sfile, self.target)
+        result = RunResult(target=env.target, scenarios_file=self.sfile.path)
+        stop = threading.Event()
+        lock = threading.Lock()
+
+        def record(res: CellResult) -> None:
+            with lock:
+                result.cells.append(res)
+            if self.on_result:
+                self.on_result(res)
+
+        def engine_thread(name: str, mine: list[Cell]) -> None:
+            engine = make_engine(name, self.options)
+            try:
+                engine.start()
+                with lock:
+                    result.engines[name] = engine.version
+                if self.on_engine:
+                    self.on_engine(name, engine.version)
+                for cell in mine:
+                    if stop.is_set():
+                        break
+                    record(run_cell(engine, env, cell))
+            except EnvironmentProblem as exc:
+                with lock:
+                    result.engine_errors[name] = str(exc)
+            except Exception as exc:  # noqa: BLE001 - one engine's crash must not lose the others' results
+                with lock:
+                    result.engine_errors[name] = f"{name}: {type(exc).__name__}: {exc}".splitlines()[0]
+            finally:
+                engine.close()
+
+        with _sigterm_as_interrupt(), env:
+            by_engine = {b: [c for c in cells if c.browser == b] for b in self.browsers}
+            threads = [threading.Thread(target=engine_thread, args=(name, mine), name=f"engine-{name}",
+                                        daemon=True)
+                       for name, mine in by_engine.items() if mine]
+            try:
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    while t.is_alive():
+                        t.join(0.2)
+            except KeyboardInterrupt:
+                result.interrupted = True
+                stop.set()
+                for t in threads:
+                    t.join(30)  # each finishes its cell and closes its browser
+        result.finished = time.time()
+        # Keep the file's order in the report whatever order cells ran in.
+        order = {c.id: i for i, c in enumerate(expand(self.sfile, self.browsers, self.keyword))}
+        result.cells.sort(key=lambda c: order.get(c.id, 0))
+        return result
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a CI job cancelled) stops a run the way Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+__all__ = ["MatrixRun", "run_cell", "BLOCKED", "NETWORK_ERROR"]

@@ -1,0 +1,55 @@
+// cors-e2e probe: performs exactly the fetch a cell describes, inside the page,
+// and reports what script code can observe. One protocol for every driver:
+// Playwright calls corsProbe(spec) through page.evaluate, WebDriver through
+// execute_async_script. The result is plain JSON.
+"use strict";
+
+window.corsProbe = async function corsProbe(spec) {
+  const started = performance.now();
+  const init = {
+    method: spec.method,
+    mode: "cors",                        // never no-cors: an opaque response is not a pass
+    credentials: spec.credentials,       // omit | same-origin | include
+    cache: "no-store",                   // isolate cells from the HTTP cache
+    redirect: "follow",
+    headers: spec.headers || {},
+  };
+  if (spec.body !== null && spec.body !== undefined) init.body = spec.body;
+  const controller = new AbortController();
+  init.signal = controller.signal;
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; controller.abort(); }, spec.timeoutMs || 10000);
+  const result = {
+    pageOrigin: location.origin,
+    outcome: null,          // resolved | rejected | timeout
+    errorName: null,
+    errorMessage: null,
+    status: null,
+    statusText: null,
+    type: null,             // basic | cors | opaque ...
+    headers: null,          // the response headers script may read
+    body: null,             // excerpt
+    elapsedMs: null,
+  };
+  try {
+    const response = await fetch(spec.url, init);
+    result.status = response.status;
+    result.statusText = response.statusText;
+    result.type = response.type;
+    result.headers = {};
+    response.headers.forEach((value, name) => { result.headers[name] = value; });
+    const text = await response.text();
+    result.body = text.slice(0, 2048);
+    result.outcome = "resolved";
+  } catch (err) {
+    result.outcome = timedOut ? "timeout" : "rejected";
+    result.errorName = err && err.name ? String(err.name) : null;
+    result.errorMessage = err && err.message ? String(err.message) : String(err);
+  } finally {
+    clearTimeout(timer);
+  }
+  result.elapsedMs = Math.round(performance.now() - started);
+  return result;
+};
+
+window.corsProbeReady = true;
