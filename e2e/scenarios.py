@@ -333,7 +333,8 @@ def load_scenarios(path: str | Path) -> ScenarioFile:
     if not isinstance(top, dict):
         raise loc.fail("", "must be a mapping with target and scenarios")
     for key in top:
-        if key not in _TOP_KEYS:
+        # x-... keys are free for YAML anchors and notes (x-requests: &get ...).
+        if key not in _TOP_KEYS and not str(key).startswith("x-"):
             raise loc.fail(str(key), f"unknown field; known: {', '.join(sorted(_TOP_KEYS))}")
     target = validate_target(top.get("target", "local-rest"), loc)
     origins = _load_origins(top.get("origins"), loc)

@@ -1,0 +1,227 @@
+"""pytest plugin (entry point ``pytest11: cors_e2e``): a scenario file's cells
+as pytest tests, one per cell, named ``test_cors[scenario|browser|origin|credentials]``,
+so ``-k``, ``--junitxml`` and pytest's reports work as usual.
+
+Which files: a YAML scenario file named on the command line
+(``pytest fixtures/scenarios/default.yaml``), given with ``--cors-scenarios``,
+or named ``cors_*.yaml`` / ``*.cors.yaml`` inside the collected directories.
+
+Browsers: ``--cors-browser``, or pytest-playwright's own ``--browser`` when that
+plugin is installed; by default every engine this machine has. One browser per
+engine serves the whole session; every cell is its own test.
+"""
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from e2e.engines import ENGINE_NAMES, EngineOptions, make_engine
+from e2e.engines.base import Engine
+from e2e.environment import Environment
+from e2e.errors import CorsE2EError, EnvironmentProblem
+from e2e.results import CellResult, RunResult
+from e2e.scenarios import Cell, ScenarioFile, expand, load_scenarios
+
+PATTERNS = ("cors_*.yaml", "cors_*.yml", "*.cors.yaml", "*.cors.yml")
+_SESSION = pytest.StashKey["CorsSession"]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("cors-e2e", "cors-e2e: CORS scenarios in real browsers")
+    group.addoption("--cors-scenarios", action="append", default=[], metavar="FILE",
+                    help="collect this scenario file's cells as tests (repeatable)")
+    group.addoption("--cors-target", default=None, metavar="local-rest|local-http|URL",
+                    help="override the scenario files' target")
+    group.addoption("--cors-browser", action="append", default=[], choices=ENGINE_NAMES,
+                    help="engine to run cells in (repeatable; default: pytest-playwright's --browser, "
+                         "else every engine available)")
+    group.addoption("--cors-json", default=None, metavar="PATH",
+                    help="write the cells' results as cors-e2e JSON")
+    group.addoption("--cors-connect", default=None, metavar="WS_URL",
+                    help="Playwright engines in a remote browser server")
+    group.addoption("--cors-webdriver-url", default=None, metavar="URL",
+                    help="WebDriver engines on a remote endpoint")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "cors_cell: a cors-e2e scenario cell")
+    config.stash[_SESSION] = CorsSession(config)
+    extra = [str(Path(p).resolve()) for p in config.getoption("cors_scenarios")]
+    if extra:
+        # Named scenario files are collected like paths on the command line.
+        source = getattr(config, "args_source", None)
+        from_testpaths = source is not None and source.name == "TESTPATHS"
+        config.args[:] = extra if from_testpaths or not config.args else [*config.args, *extra]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    session = config.stash.get(_SESSION, None)
+    if session is not None:
+        session.close()
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> "ScenarioFileCollector | None":
+    if file_path.suffix not in (".yaml", ".yml"):
+        return None
+    config = parent.config
+    explicit = {str(Path(a.split("::")[0]).resolve()) for a in config.args}
+    if str(file_path.resolve()) in explicit or any(fnmatch.fnmatch(file_path.name, p) for p in PATTERNS):
+        return ScenarioFileCollector.from_parent(parent, path=file_path)
+    return None
+
+
+def selected_browsers(config: pytest.Config) -> tuple[list[str], bool]:
+    """(engines, whether they were named explicitly)."""
+    named = list(config.getoption("cors_browser") or [])
+    try:
+        named += list(config.getoption("browser") or [])   # pytest-playwright's --browser
+    except ValueError:
+        pass
+    if named:
+        return list(dict.fromkeys(named)), True
+    return available_engines(), False
+
+
+def available_engines() -> list[str]:
+    """Engines whose browser this machine has (without starting them)."""
+    from e2e.engines.resolve import SYSTEM, _first_existing, resolve_webkitgtk
+
+    found = []
+    for name in ENGINE_NAMES:
+        try:
+            if name == "webkit":
+                resolve_webkitgtk()
+            else:
+                env, candidates, _ = SYSTEM[name]
+                if _first_existing(env, candidates) is None and not _playwright_has(name):
+                    continue
+            found.append(name)
+        except EnvironmentProblem:
+            continue
+    return found
+
+
+def _playwright_has(name: str) -> bool:
+    import os
+
+    root = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or os.path.expanduser("~/.cache/ms-playwright")
+    return any(p.name.startswith(name) for p in Path(root).glob("*")) if os.path.isdir(root) else False
+
+
+class CorsSession:
+    """The browsers and environments the session's cells share; closed at the end."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.engines: dict[str, Engine] = {}
+        self.engine_errors: dict[str, str] = {}
+        self.envs: dict[str, Environment] = {}
+        self.results: RunResult | None = None
+
+    def options(self) -> EngineOptions:
+        return EngineOptions(connect=self.config.getoption("cors_connect"),
+                             webdriver_url=self.config.getoption("cors_webdriver_url"))
+
+    def engine(self, name: str) -> Engine:
+        if name in self.engine_errors:
+            raise EnvironmentProblem(self.engine_errors[name])
+        if name not in self.engines:
+            engine = make_engine(name, self.options())
+            try:
+                engine.start()
+            except EnvironmentProblem as exc:
+                engine.close()
+                self.engine_errors[name] = str(exc)
+                raise
+            self.engines[name] = engine
+            if self.results is not None:
+                self.results.engines[name] = engine.version
+        return self.engines[name]
+
+    def environment(self, sfile: ScenarioFile) -> Environment:
+        if sfile.path not in self.envs:
+            env = Environment(sfile, self.config.getoption("cors_target"))
+            self.envs[sfile.path] = env.start()
+            if self.results is None:
+                self.results = RunResult(target=env.target, scenarios_file=sfile.path)
+        return self.envs[sfile.path]
+
+    def record(self, result: CellResult) -> None:
+        if self.results is not None:
+            self.results.cells.append(result)
+
+    def close(self) -> None:
+        for engine in self.engines.values():
+            engine.close()
+        for env in self.envs.values():
+            env.close()
+        self.engines.clear()
+        self.envs.clear()
+        path = self.config.getoption("cors_json", None)
+        if path and self.results is not None:
+            import time
+
+            self.results.finished = time.time()
+            self.results.write_json(path)
+
+
+class ScenarioFileCollector(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        try:
+            sfile = load_scenarios(self.path)
+        except CorsE2EError as exc:
+            raise self.CollectError(str(exc)) from None
+        browsers, _explicit = selected_browsers(self.config)
+        for cell in expand(sfile, browsers):
+            yield CorsCellItem.from_parent(self, name=f"test_cors[{cell.id}]", sfile=sfile, cell=cell)
+
+
+class CellMismatch(Exception):
+    def __init__(self, result: CellResult) -> None:
+        super().__init__(result.id)
+        self.result = result
+
+
+class CorsCellItem(pytest.Item):
+    def __init__(self, *, sfile: ScenarioFile, cell: Cell, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sfile = sfile
+        self.cell = cell
+        self.add_marker("cors_cell")
+        self.user_properties.append(("expected", cell.expected))
+
+    def runtest(self) -> None:
+        from e2e.runner import run_cell
+
+        session = self.config.stash[_SESSION]
+        env = session.environment(self.sfile)
+        engine = session.engine(self.cell.browser)
+        result = run_cell(engine, env, self.cell)
+        session.record(result)
+        self.user_properties.append(("verdict", result.verdict))
+        self.user_properties.append(("reason", result.reason or ""))
+        if not result.match:
+            raise CellMismatch(result)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> str:  # type: ignore[override]
+        exc = excinfo.value
+        if isinstance(exc, CellMismatch):
+            from e2e.report import cell_details
+
+            r = exc.result
+            lines = [f"expected {r.expected}, got {r.verdict}"
+                     + (f" (status {r.status})" if r.status is not None else "")
+                     + (f", reason {r.reason}" if r.reason else ""),
+                     f"{r.method} {r.url} from {r.page_origin}, credentials {r.credentials}"]
+            lines += [line.strip() for line in cell_details(r)]
+            return "\n".join(lines)
+        if isinstance(exc, CorsE2EError):
+            return str(exc)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"cors cell {self.cell.id}"
