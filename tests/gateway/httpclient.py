@@ -1,0 +1,56 @@
+"""A raw HTTP client for the gateway tests: exact status, headers and bytes."""
+from __future__ import annotations
+
+import http.client
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fixtures.gateway import RunningApi
+
+FRONTEND = "http://localhost:41234"      # stands in for the stub frontend's origin
+VARIABLES = {"allowed_origin": FRONTEND}
+
+
+@dataclass
+class Response:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        values = [v for k, v in self.headers if k.lower() == name.lower()]
+        return ", ".join(values) if values else None
+
+    def header_names(self) -> set[str]:
+        return {k.lower() for k, _ in self.headers}
+
+    def cors_headers(self) -> dict[str, str]:
+        return {k: v for k, v in self.headers if k.lower().startswith("access-control-")}
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def call(api: RunningApi, method: str, path: str, headers: dict[str, str] | None = None,
+         body: str | bytes | None = None, timeout: float = 10, below_stage: bool = True) -> Response:
+    """One raw request to ``api.base_url + path`` (path may carry a query);
+    ``below_stage=False`` sends ``path`` as it is, without the stage prefix."""
+    conn = http.client.HTTPConnection("127.0.0.1", api.port, timeout=timeout)
+    try:
+        url = (api.base_url.split(str(api.port), 1)[1] + path) if below_stage else path
+        conn.request(method, url, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        return Response(resp.status, resp.getheaders(), resp.read())
+    finally:
+        conn.close()
+
+
+def preflight(api: RunningApi, path: str, origin: str, method: str = "GET",
+              request_headers: str | None = None) -> Response:
+    headers = {"Origin": origin, "Access-Control-Request-Method": method}
+    if request_headers:
+        headers["Access-Control-Request-Headers"] = request_headers
+    return call(api, "OPTIONS", path, headers)
+
+

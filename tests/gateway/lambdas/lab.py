@@ -1,0 +1,52 @@
+"""A test Lambda whose behaviour the request picks: ?case=NAME returns one of
+the proxy-response shapes below; ?do=raise|exit|sleep misbehaves; ?do=event
+returns the event it received."""
+import json
+import os
+import time
+
+SHAPES = {
+    "unknown-key": {"statusCode": 200, "body": "x", "extra": 1},
+    "empty-object": {},
+    "string": "just a string",
+    "list": [1, 2],
+    "null": None,
+    "float-status": {"statusCode": 200.5, "body": "x"},
+    "word-status": {"statusCode": "ok", "body": "x"},
+    "string-status": {"statusCode": "201", "body": "created"},
+    "no-status": {"body": "no status"},
+    "bool-header": {"statusCode": 200, "headers": {"X-Flag": True, "X-Off": False}},
+    "merged-headers": {"statusCode": 200, "headers": {"X-Both": "solo"},
+                       "multiValueHeaders": {"X-Both": ["m1", "m2"]}},
+    "multi-only": {"statusCode": 200, "multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"]}},
+    "multi-not-list": {"statusCode": 200, "multiValueHeaders": {"X-A": "not-a-list"}},
+    "remapped": {"statusCode": 200, "headers": {"Date": "yesterday", "Server": "lambda",
+                                                "Connection": "close", "Content-Length": "999"},
+                 "body": "hi"},
+    "text-plain": {"statusCode": 200, "headers": {"Content-Type": "text/plain"}, "body": "plain"},
+    "object-body": {"statusCode": 200, "body": {"not": "a string"}},
+    "base64": {"statusCode": 200, "body": "aGVsbG8=", "isBase64Encoded": True},
+}
+
+
+def handler(event, context):
+    query = event.get("queryStringParameters") or {}
+    action = query.get("do")
+    if action == "raise":
+        raise RuntimeError("boom")
+    if action == "exit":
+        os._exit(3)
+    if action == "sleep":
+        time.sleep(float(query.get("seconds", "5")))
+        return {"statusCode": 200, "body": "slept"}
+    if action == "event":
+        return {"statusCode": 200, "body": json.dumps(event)}
+    if action == "context":
+        return {"statusCode": 200, "body": json.dumps({
+            "function_name": context.function_name, "aws_request_id": context.aws_request_id,
+            "remaining": context.get_remaining_time_in_millis(),
+            "memory": context.memory_limit_in_mb, "pid": os.getpid()})}
+    if action == "print":
+        print("this goes to the log, not the protocol")
+        return {"statusCode": 200, "body": "printed"}
+    return SHAPES[query.get("case", "no-status")]

@@ -1,0 +1,45 @@
+"""Handlers run in real, warm worker processes; a worker that hangs or dies is
+replaced and the gateway keeps serving."""
+import concurrent.futures
+import time
+
+from .httpclient import call
+
+
+def test_a_warm_worker_serves_consecutive_requests(apis):
+    first = call(apis["lab"], "GET", "/lab?do=context").json()
+    second = call(apis["lab"], "GET", "/lab?do=context").json()
+    assert first["pid"] == second["pid"]
+    assert first["function_name"] == "lab"
+    assert first["memory"] == "128"
+    assert 0 < first["remaining"] <= 1000
+    assert first["aws_request_id"] != second["aws_request_id"]
+
+
+def test_a_handler_running_past_its_timeout_gives_502_and_the_next_request_is_served(apis):
+    started = time.monotonic()
+    slow = call(apis["lab"], "GET", "/lab?do=sleep&seconds=5")
+    assert slow.status == 502
+    assert time.monotonic() - started < 3          # killed at the 1 s timeout
+    assert call(apis["lab"], "GET", "/lab?case=no-status").status == 200
+
+
+def test_a_worker_that_exits_is_replaced(apis):
+    before = call(apis["lab"], "GET", "/lab?do=context").json()["pid"]
+    assert call(apis["lab"], "GET", "/lab?do=exit").status == 502
+    after = call(apis["lab"], "GET", "/lab?do=context")
+    assert after.status == 200
+    assert after.json()["pid"] != before
+
+
+def test_print_in_a_handler_does_not_corrupt_the_response(apis):
+    resp = call(apis["lab"], "GET", "/lab?do=print")
+    assert (resp.status, resp.body) == (200, b"printed")
+
+
+def test_concurrent_invocations_run_in_parallel_workers(apis):
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(lambda _: call(apis["lab"], "GET", "/lab?do=sleep&seconds=0.4"), range(3)))
+    assert [r.status for r in results] == [200, 200, 200]
+    assert time.monotonic() - started < 1.1

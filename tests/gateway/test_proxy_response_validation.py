@@ -1,0 +1,64 @@
+"""What API Gateway does with each shape of Lambda proxy response
+(apigateway.md, "Lambda proxy integration", validation rows)."""
+import pytest
+
+from .httpclient import call
+
+MALFORMED = ["unknown-key", "empty-object", "string", "list", "null", "float-status", "word-status",
+             "multi-not-list", "object-body"]
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_a_malformed_proxy_response_gives_502_internal_server_error(apis, case):
+    resp = call(apis["lab"], "GET", f"/lab?case={case}")
+    assert resp.status == 502
+    assert resp.body == b'{"message": "Internal server error"}'
+    assert resp.header("x-amzn-ErrorType") == "InternalServerErrorException"
+    assert resp.cors_headers() == {}
+
+
+def test_a_status_code_given_as_a_string_works(apis):
+    resp = call(apis["lab"], "GET", "/lab?case=string-status")
+    assert (resp.status, resp.body) == (201, b"created")
+
+
+def test_a_missing_status_code_with_valid_keys_gives_200(apis):
+    resp = call(apis["lab"], "GET", "/lab?case=no-status")
+    assert (resp.status, resp.body) == (200, b"no status")
+
+
+def test_the_default_content_type_is_application_json(apis):
+    assert call(apis["lab"], "GET", "/lab?case=no-status").header("Content-Type") == "application/json"
+
+
+def test_a_content_type_from_the_lambda_is_kept(apis):
+    assert call(apis["lab"], "GET", "/lab?case=text-plain").header("Content-Type") == "text/plain"
+
+
+def test_boolean_header_values_become_strings(apis):
+    resp = call(apis["lab"], "GET", "/lab?case=bool-header")
+    assert (resp.header("X-Flag"), resp.header("X-Off")) == ("true", "false")
+
+
+def test_a_header_in_both_maps_is_sent_once_multi_values_then_the_single_one(apis):
+    resp = call(apis["lab"], "GET", "/lab?case=merged-headers")
+    assert [v for k, v in resp.headers if k == "X-Both"] == ["m1, m2, solo"]
+
+
+def test_multi_value_headers_are_sent_as_separate_lines(apis):
+    resp = call(apis["lab"], "GET", "/lab?case=multi-only")
+    assert [v for k, v in resp.headers if k.lower() == "set-cookie"] == ["a=1", "b=2"]
+
+
+def test_date_server_connection_and_content_length_are_remapped(apis):
+    resp = call(apis["lab"], "GET", "/lab?case=remapped")
+    assert resp.header("x-amzn-Remapped-Date") == "yesterday"
+    assert resp.header("x-amzn-Remapped-Server") == "lambda"
+    assert resp.header("x-amzn-Remapped-Connection") == "close"
+    assert resp.header("x-amzn-Remapped-Content-Length") == "999"
+    assert resp.header("Content-Length") == "2"
+    assert resp.header("Server") is None
+
+
+def test_a_base64_body_is_decoded(apis):
+    assert call(apis["lab"], "GET", "/lab?case=base64").body == b"hello"
