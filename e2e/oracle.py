@@ -340,9 +340,10 @@ def rules_for(engine: str | None) -> Rules:
 
 def method_allowed(method: str, allowed: Sequence[str], credentials_mode: str,
                    rules: Rules = SPEC_RULES) -> bool:
-    if is_cors_safelisted_method(method) or method in allowed:
-        return True
-    if rules.methods_match_uppercased and method.upper() in allowed:
+    # Chromium's legacy matching upper-cases the request's method first, so
+    # "patch" matches PATCH but no longer matches "patch".
+    compared = method.upper() if rules.methods_match_uppercased else method
+    if is_cors_safelisted_method(compared) or compared in allowed:
         return True
     # "*" is a wildcard only without credentials; with them it is a method named "*".
     return credentials_mode != "include" and "*" in allowed

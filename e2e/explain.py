@@ -1,0 +1,442 @@
+"""Diagnosis of a blocked cell in API Gateway + Lambda terms.
+
+From what the browser said (its verdict and, when it gave one, its reason) and
+what the server recorded (the preflight and actual exchanges), :func:`explain`
+names the reason code, the layer of the stack that produced the failing
+response, the HTTP status the CORS error hides, and the fix in a sentence or
+two.
+
+Where the reason comes from: the engine's reason when it gave one and the
+oracle's reading of the exchange does not contradict it (the oracle's code is
+kept when it is only more precise, e.g. Firefox does not say whether the
+preflight or the actual response failed); the oracle's when the engine gave
+none. A contradiction is stated in the explanation, labelled as an engine
+deviation when a known one accounts for it.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from e2e import oracle, reasons as R
+from e2e.exchange import (LAYER_GATEWAY_ERROR, LAYER_HTTP_API_CORS, LAYER_LAMBDA, LAYER_OPTIONS_METHOD,
+                          LAYER_REMOTE, Exchange, header_value)
+from e2e.oracle import ALLOW_HEADERS, ALLOW_METHODS, ALLOW_ORIGIN, OracleResult
+
+Target = Literal["rest", "http", "scripted", "remote"]
+LAYER_NONE = "none"   # no response reached the browser (network error, timeout)
+
+# Headers API Gateway puts on responses it generates itself.
+AMZN_ERROR_TYPE = "x-amzn-ErrorType"
+AMZN_REQUEST_ID = "x-amzn-RequestId"
+HTTP_API_REQUEST_ID = "apigw-requestid"
+
+# x-amzn-ErrorType -> gateway response type, to recognise a gateway error in a
+# deployed API's replayed exchange.
+_ERROR_TYPES = {
+    "MissingAuthenticationTokenException": "MISSING_AUTHENTICATION_TOKEN",
+    "ForbiddenException": "INVALID_API_KEY",
+    "UnauthorizedException": "UNAUTHORIZED",
+    "AccessDeniedException": "ACCESS_DENIED",
+    "TooManyRequestsException": "THROTTLED",
+    "InternalServerErrorException": "DEFAULT_5XX",
+    "AuthorizerConfigurationException": "AUTHORIZER_CONFIGURATION_ERROR",
+}
+
+
+@dataclass(frozen=True)
+class CellFacts:
+    request: oracle.Request
+    browser_verdict: str                       # allowed | blocked | network-error | timeout
+    exchanges: Sequence[Exchange] = ()         # the cell's raw exchanges, in order
+    engine: str | None = None                  # chromium | firefox | webkit
+    engine_reason: str | None = None           # an e2e.reasons code; None when the engine gave none
+    engine_failed_parameter: str | None = None
+    target: Target = "remote"
+
+    @property
+    def preflight(self) -> Exchange | None:
+        return next((e for e in self.exchanges if e.is_preflight), None)
+
+    @property
+    def actual_chain(self) -> list[Exchange]:
+        """The actual request and the redirects it followed."""
+        return [e for e in self.exchanges if not e.is_preflight]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    reason: str | None
+    layer: str | None                    # an e2e.exchange LAYER_* value, or LAYER_NONE
+    explanation: str
+    underlying_status: int | None        # the status of the response CORS withheld
+    oracle_verdict: str | None = None    # None when the exchange was too incomplete to judge
+    oracle_reason: str | None = None
+    oracle_agrees: bool | None = None    # browser verdict == oracle's engine-expected verdict
+    deviation: str | None = None         # a labelled engine deviation accounting for a difference
+
+
+@dataclass(frozen=True)
+class _Context:
+    facts: CellFacts
+    reason: str
+    parameter: str | None
+    exchange: Exchange | None            # the response that failed
+    stage: str
+    layer: str
+    gateway_type: str | None
+
+
+def explain(facts: CellFacts) -> Explanation:
+    """Explain one cell that did not come out allowed."""
+    if facts.browser_verdict in ("network-error", "timeout") and not facts.exchanges:
+        return _no_response(facts)
+    verdict = _judge(facts)
+    reason, parameter, note, deviation = _settle_reason(facts, verdict)
+    stage = "preflight" if _is_preflight_reason(reason) else "actual"
+    exchange = _failing_exchange(facts, stage)
+    layer, gateway_type = _layer_of(exchange, facts.target)
+    if parameter is None and reason == R.METHOD_NOT_ALLOWED:
+        parameter = facts.request.sent_method()
+    ctx = _Context(facts, reason, parameter, exchange, stage, layer, gateway_type)
+    text = " ".join(part for part in (_masking(ctx), _diagnosis(ctx), note) if part)
+    return Explanation(
+        reason=reason, layer=layer, explanation=text,
+        underlying_status=exchange.status if exchange is not None else None,
+        oracle_verdict=verdict.verdict if verdict else None,
+        oracle_reason=verdict.reason if verdict else None,
+        oracle_agrees=(verdict.verdict == facts.browser_verdict) if verdict else None,
+        deviation=deviation or (verdict.engine_deviation if verdict else None))
+
+
+# --- settling the reason ------------------------------------------------------------
+def _judge(facts: CellFacts) -> OracleResult | None:
+    try:
+        return oracle.judge(facts.request, facts.preflight, facts.actual_chain or None, engine=facts.engine)
+    except oracle.IncompleteExchange:
+        return None
+
+
+def _settle_reason(facts: CellFacts, verdict: OracleResult | None
+                   ) -> tuple[str, str | None, str | None, str | None]:
+    """(reason, failed parameter, a note on any disagreement, deviation label)."""
+    engine_reason = facts.engine_reason
+    engine_name = facts.engine or "the engine"
+    if verdict is None:
+        return engine_reason or R.UNKNOWN, facts.engine_failed_parameter, None, None
+    if verdict.verdict == oracle.ALLOWED:
+        deviation = None
+        if facts.engine:
+            deviation = oracle.label_disagreement(facts.request, facts.preflight, facts.actual_chain or None,
+                                                  engine=facts.engine, observed_verdict=facts.browser_verdict)
+        why = f"a known engine deviation ({deviation})" if deviation else "an engine deviation or an oracle bug"
+        note = (f"The oracle judges this exchange allowed, yet {engine_name} blocked it: {why}.")
+        return engine_reason or R.UNKNOWN, facts.engine_failed_parameter, note, deviation
+    assert verdict.reason is not None
+    if engine_reason is None or _compatible(engine_reason, verdict, facts.engine):
+        return verdict.reason, verdict.failed_parameter, None, None
+    note = (f"{engine_name} reported {engine_reason}, but the exchange shows {verdict.reason}"
+            f"{_param_suffix(verdict.failed_parameter)}: an engine deviation or an oracle bug.")
+    return engine_reason, facts.engine_failed_parameter, note, None
+
+
+def _compatible(engine_reason: str, verdict: OracleResult, engine: str | None) -> bool:
+    """Whether the engine's reason is the oracle's finding, said more coarsely,
+    or another check the same response also fails."""
+    found = {verdict.reason, *verdict.also_failed}
+    if engine_reason in found:
+        return True
+    # Firefox and WebKit do not say whether the preflight or the actual response failed.
+    bare = {_bare(code) for code in found if code}
+    if _bare(engine_reason) in bare:
+        return True
+    # WebKit uses one message for a missing and a mismatched Allow-Origin.
+    origin_codes = {R.MISSING_ALLOW_ORIGIN, R.ALLOW_ORIGIN_MISMATCH, R.INVALID_ALLOW_ORIGIN,
+                    R.MULTIPLE_ALLOW_ORIGIN}
+    return engine == "webkit" and _bare(engine_reason) in origin_codes and bool(bare & origin_codes)
+
+
+def _bare(code: str) -> str:
+    return code[len(R.PREFLIGHT):] if code.startswith(R.PREFLIGHT) else code
+
+
+def _is_preflight_reason(reason: str) -> bool:
+    return reason.startswith(R.PREFLIGHT) or reason in (R.METHOD_NOT_ALLOWED, R.HEADER_NOT_ALLOWED,
+                                                        R.INVALID_ALLOW_METHODS, R.INVALID_ALLOW_HEADERS)
+
+
+def _failing_exchange(facts: CellFacts, stage: str) -> Exchange | None:
+    if stage == "preflight":
+        return facts.preflight
+    chain = facts.actual_chain
+    return chain[-1] if chain else None
+
+
+def _param_suffix(parameter: str | None) -> str:
+    return f" ({parameter})" if parameter else ""
+
+
+# --- which layer answered ----------------------------------------------------------------
+def _layer_of(exchange: Exchange | None, target: str) -> tuple[str, str | None]:
+    """(layer, gateway response type when API Gateway generated the response)."""
+    if exchange is None:
+        return LAYER_NONE, None
+    if exchange.layer == LAYER_GATEWAY_ERROR:
+        return exchange.layer, exchange.detail or _gateway_type(exchange)
+    if exchange.layer != LAYER_REMOTE:
+        return exchange.layer, None
+    # A deployed API: recognise API Gateway's own errors by their marks.
+    gateway_type = _gateway_type(exchange)
+    if gateway_type is not None:
+        return LAYER_GATEWAY_ERROR, gateway_type
+    return LAYER_REMOTE, None
+
+
+def _gateway_type(exchange: Exchange) -> str | None:
+    error_type = header_value(exchange.response_headers, AMZN_ERROR_TYPE)
+    if error_type:
+        name = error_type.split(":", 1)[0].strip()
+        return _ERROR_TYPES.get(name, name)
+    message = _json_message(exchange.body)
+    if exchange.status == 504 and message == "Endpoint request timed out":
+        return "INTEGRATION_TIMEOUT"
+    if exchange.status == 502 and message == "Internal server error":
+        return "DEFAULT_5XX"
+    return None
+
+
+def _json_message(body: str) -> str | None:
+    try:
+        data = json.loads(body)
+    except (ValueError, TypeError):
+        return None
+    if isinstance(data, dict):
+        value = data.get("message", data.get("Message"))
+        return value if isinstance(value, str) else None
+    return None
+
+
+# --- the words -----------------------------------------------------------------------------
+def _no_response(facts: CellFacts) -> Explanation:
+    if facts.browser_verdict == "timeout":
+        text = ("No response within the cell's timeout: the server never answered (an API Gateway "
+                "integration times out after at most 29 s with a 504; a hang longer than the probe's "
+                "timeout points at the network or a local server that is stuck).")
+        return Explanation(R.TIMEOUT, LAYER_NONE, text, None)
+    text = ("The request never reached a server (connection refused, DNS or TLS failure): this is not "
+            "a CORS decision. Check that the API's URL and stage are right and that it is running.")
+    return Explanation(facts.engine_reason or R.CONNECTION_FAILED, LAYER_NONE, text, None)
+
+
+def _masking(ctx: _Context) -> str:
+    ex = ctx.exchange
+    if ex is None or ex.status < 400:
+        return ""
+    what = "preflight" if ctx.stage == "preflight" else "request"
+    return f"The CORS error masks a {ex.status} response to the {what}."
+
+
+def _diagnosis(ctx: _Context) -> str:
+    if ctx.exchange is None:
+        return _spec_text(ctx) + " (no recorded exchange to say which layer answered)."
+    if ctx.layer == LAYER_GATEWAY_ERROR:
+        return _gateway_error_text(ctx)
+    if ctx.layer == LAYER_OPTIONS_METHOD:
+        return _options_method_text(ctx)
+    if ctx.layer == LAYER_HTTP_API_CORS:
+        return _http_api_cors_text(ctx)
+    if ctx.layer == LAYER_LAMBDA:
+        return _lambda_text(ctx)
+    return _spec_text(ctx) + "."
+
+
+def _origin(ctx: _Context) -> str:
+    return ctx.facts.request.origin
+
+
+def _sent(ctx: _Context, name: str) -> str:
+    value = header_value(ctx.exchange.response_headers, name) if ctx.exchange else None
+    return f"{name}: {value}" if value is not None else f"no {name}"
+
+
+def _spec_text(ctx: _Context) -> str:
+    """What failed, in the standard's terms, with the general fix."""
+    reason, p = _bare(ctx.reason), ctx.parameter
+    pre = "the preflight's " if ctx.reason.startswith(R.PREFLIGHT) else "the "
+    texts = {
+        R.MISSING_ALLOW_ORIGIN: f"{pre}response has no Access-Control-Allow-Origin: send the page's origin "
+                                f"({_origin(ctx)}) or * on it",
+        R.ALLOW_ORIGIN_MISMATCH: f"{pre}response allows origin {p!r}, not the page's {_origin(ctx)!r} (the "
+                                 f"comparison is byte for byte: scheme, host case, port, no trailing slash): "
+                                 f"echo the request's Origin when it is allowed",
+        R.MULTIPLE_ALLOW_ORIGIN: f"{pre}response sends several origins ({p}), possibly in two header lines: "
+                                 f"send exactly one, the request's Origin",
+        R.INVALID_ALLOW_ORIGIN: f"{pre}response's Access-Control-Allow-Origin {p!r} is not an origin: send "
+                                f"the request's Origin",
+        R.WILDCARD_WITH_CREDENTIALS: "`*` cannot be used with credentials: echo the allowed origin instead "
+                                     "(and add Vary: Origin)",
+        R.INVALID_ALLOW_CREDENTIALS: f"the request carries credentials but {pre}response's "
+                                     f"Access-Control-Allow-Credentials is {p or 'missing'!r}, not exactly "
+                                     f"'true': send Access-Control-Allow-Credentials: true",
+        R.PREFLIGHT_STATUS: f"the preflight answered {p or (ctx.exchange.status if ctx.exchange else '?')}, "
+                            f"not 2xx: OPTIONS must succeed without credentials",
+        R.PREFLIGHT_REDIRECT: f"the preflight was redirected (to {p}): browsers never follow a preflight's "
+                              f"redirect; answer OPTIONS at the requested URL",
+        R.METHOD_NOT_ALLOWED: f"method {p} is not in the preflight's Access-Control-Allow-Methods "
+                              f"({_sent(ctx, ALLOW_METHODS)}): add it" + _method_case_hint(p),
+        R.HEADER_NOT_ALLOWED: f"header {p} is not in the preflight's Access-Control-Allow-Headers "
+                              f"({_sent(ctx, ALLOW_HEADERS)}): add it" + _authorization_hint(ctx),
+        R.INVALID_ALLOW_METHODS: f"the preflight's Access-Control-Allow-Methods {p!r} is not a comma-separated "
+                                 f"list of methods",
+        R.INVALID_ALLOW_HEADERS: f"the preflight's Access-Control-Allow-Headers {p!r} is not a comma-separated "
+                                 f"list of header names",
+        R.REDIRECT_WITH_CREDENTIALS: f"the request was redirected to a URL with user:password ({p}), which "
+                                     f"CORS forbids",
+        R.CORS_DISABLED_SCHEME: f"the request was redirected to a non-HTTP URL ({p})",
+    }
+    return texts.get(reason, f"blocked by CORS ({ctx.reason}{_param_suffix(p)})")
+
+
+def _method_case_hint(method: str | None) -> str:
+    if method and method != method.upper():
+        return (f"; Allow-Methods is case-sensitive and fetch() sends {method!r} as written, so list "
+                f"{method!r} or send {method.upper()!r}")
+    return ""
+
+
+def _authorization_hint(ctx: _Context) -> str:
+    if ctx.parameter == oracle.AUTHORIZATION and ctx.exchange is not None and \
+            "*" in (header_value(ctx.exchange.response_headers, ALLOW_HEADERS) or ""):
+        return " explicitly: `*` never covers Authorization"
+    return ""
+
+
+def _gateway_error_text(ctx: _Context) -> str:
+    ex = ctx.exchange
+    assert ex is not None
+    kind = ctx.gateway_type or f"{ex.status}"
+    has_cors = header_value(ex.response_headers, ALLOW_ORIGIN) is not None
+    lead = f"API Gateway answered {ex.status} itself ({kind})" + ("" if has_cors else " without CORS headers")
+    if ctx.facts.target == "http":
+        return _http_api_error_text(ctx, lead)
+    preflight = ctx.stage == "preflight"
+    cause_and_fix = {
+        "DEFAULT_5XX": "the Lambda crashed, timed out or returned a malformed proxy response; add CORS "
+                       "headers to the DEFAULT_5XX gateway response and handle the error in the Lambda",
+        "INTEGRATION_TIMEOUT": "the integration did not answer within its timeout; add CORS headers to the "
+                               "INTEGRATION_TIMEOUT (or DEFAULT_5XX) gateway response and make the call faster",
+        "AUTHORIZER_CONFIGURATION_ERROR": "the authorizer failed; fix it and add CORS headers to the "
+                                          "DEFAULT_5XX gateway response",
+        "THROTTLED": "the request was throttled; add CORS headers to the THROTTLED (or DEFAULT_4XX) gateway "
+                     "response so the page can see the 429 and retry",
+    }
+    if preflight:
+        cause_and_fix |= {
+            "MISSING_AUTHENTICATION_TOKEN": "this resource has no OPTIONS method; add a CORS preflight to it "
+                                            "(defaultCorsPreflightOptions / addCorsPreflight, or Enable CORS)",
+            "UNAUTHORIZED": "the OPTIONS method is behind an authorizer, but a preflight never carries "
+                            "credentials; leave OPTIONS without an authorizer",
+            "ACCESS_DENIED": "the OPTIONS method is behind an authorizer, but a preflight never carries "
+                             "credentials; leave OPTIONS without an authorizer",
+            "INVALID_API_KEY": "the OPTIONS method requires an API key, but a preflight cannot send one; set "
+                               "apiKeyRequired to false on OPTIONS",
+        }
+    else:
+        cause_and_fix |= {
+            "MISSING_AUTHENTICATION_TOKEN": "no resource and method match this request (check the path, "
+                                            "stage and method); add CORS headers to the DEFAULT_4XX gateway "
+                                            "response so such errors stay readable",
+            "UNAUTHORIZED": "the authorizer rejected the request; add CORS headers to the UNAUTHORIZED (or "
+                            "DEFAULT_4XX) gateway response so the page can see the 401",
+            "ACCESS_DENIED": "the authorizer denied the request; add CORS headers to the ACCESS_DENIED (or "
+                             "DEFAULT_4XX) gateway response",
+            "INVALID_API_KEY": "the API key is missing or invalid; add CORS headers to the DEFAULT_4XX "
+                               "gateway response",
+        }
+    default = (f"add CORS headers to the {ctx.gateway_type or 'DEFAULT_4XX/DEFAULT_5XX'} gateway response"
+               if not has_cors else _spec_text(ctx))
+    return f"{lead}: {cause_and_fix.get(ctx.gateway_type or '', default)}."
+
+
+def _http_api_error_text(ctx: _Context, lead: str) -> str:
+    ex = ctx.exchange
+    assert ex is not None
+    causes = {404: "no route matches this method and path (check the route keys and the stage)",
+              500: "the Lambda failed or returned malformed output",
+              503: "the integration timed out (30 s at most)"}
+    cause = causes.get(ex.status, "the request failed at the gateway")
+    return (f"{lead}: {cause}. HTTP APIs have no gateway responses to add CORS headers to, so fix the "
+            f"cause; for an OPTIONS route or $default catching the preflight, let corsConfiguration answer it.")
+
+
+def _options_method_text(ctx: _Context) -> str:
+    ex = ctx.exchange
+    assert ex is not None
+    reason = ctx.reason
+    lead = "The REST API's OPTIONS method (MOCK integration) answered the preflight"
+    if reason == R.HEADER_NOT_ALLOWED:
+        fix = (f"header {ctx.parameter} is not in the preflight's allowHeaders ({_sent(ctx, ALLOW_HEADERS)}); "
+               f"add it to allowHeaders of the CORS preflight options" + _authorization_hint(ctx))
+    elif reason == R.METHOD_NOT_ALLOWED:
+        fix = (f"method {ctx.parameter} is not in the preflight's allowMethods ({_sent(ctx, ALLOW_METHODS)}); "
+               f"add it to allowMethods" + _method_case_hint(ctx.parameter))
+    elif reason == R.preflight(R.ALLOW_ORIGIN_MISMATCH):
+        fix = (f"it sent Access-Control-Allow-Origin {ctx.parameter!r} for origin {_origin(ctx)!r}: a CDK "
+               f"preflight sends its first allowOrigins entry to every origin it does not list; add "
+               f"{_origin(ctx)} to allowOrigins")
+    elif reason == R.preflight(R.WILDCARD_WITH_CREDENTIALS):
+        fix = ("`*` cannot be used with credentials: list the exact origins in allowOrigins (the preflight "
+               "then echoes a listed origin) and keep allowCredentials")
+    elif reason == R.preflight(R.INVALID_ALLOW_CREDENTIALS):
+        fix = "the request carries credentials: set allowCredentials: true in the CORS preflight options"
+    elif reason == R.PREFLIGHT_STATUS and ex.status == 500:
+        fix = ("the MOCK integration failed; a preflight whose Content-Type has no request template (only "
+               "application/json has one) gets 500: add a template for it or drop the Content-Type mapping")
+    elif reason == R.preflight(R.MISSING_ALLOW_ORIGIN):
+        fix = ("without Access-Control-Allow-Origin: map it in the OPTIONS integration response "
+               "(method.response.header.Access-Control-Allow-Origin)")
+    else:
+        fix = _spec_text(ctx)
+    return f"{lead}, but {fix}."
+
+
+def _http_api_cors_text(ctx: _Context) -> str:
+    reason = ctx.reason
+    lead = "The HTTP API's corsConfiguration answered"
+    if reason == R.HEADER_NOT_ALLOWED:
+        fix = f"header {ctx.parameter} is not in corsConfiguration.allowHeaders; add it"
+    elif reason == R.METHOD_NOT_ALLOWED:
+        fix = f"method {ctx.parameter} is not in corsConfiguration.allowMethods; add it"
+    elif _bare(reason) in (R.MISSING_ALLOW_ORIGIN, R.ALLOW_ORIGIN_MISMATCH):
+        fix = (f"origin {_origin(ctx)} is not in corsConfiguration.allowOrigins, so no CORS headers were "
+               f"added; add it (exactly, scheme and port included)")
+    elif _bare(reason) == R.INVALID_ALLOW_CREDENTIALS:
+        fix = "the request carries credentials: set allowCredentials: true in corsConfiguration"
+    else:
+        fix = _spec_text(ctx)
+    return f"{lead}, but {fix}."
+
+
+def _lambda_text(ctx: _Context) -> str:
+    ex = ctx.exchange
+    assert ex is not None
+    if ctx.stage == "preflight":
+        route = "an ANY method or a greedy proxy" if ctx.facts.target != "http" else "an OPTIONS, ANY or $default route"
+        return (f"The preflight reached the Lambda ({route} catches OPTIONS) and its answer fails: "
+                f"{_spec_text(ctx)}; answer OPTIONS in the Lambda with the CORS headers, or let the gateway "
+                f"answer it (an explicit OPTIONS method / corsConfiguration).")
+    path = "error path" if ex.status >= 400 else "success path"
+    http = ctx.facts.target == "http"
+    if _bare(ctx.reason) == R.MISSING_ALLOW_ORIGIN:
+        if http:
+            return (f"The Lambda's response ({ex.status}) reached the browser without CORS headers: with "
+                    f"corsConfiguration the HTTP API adds them only for origins in allowOrigins (and ignores "
+                    f"the Lambda's own); add {_origin(ctx)} there, or, without corsConfiguration, return "
+                    f"Access-Control-Allow-Origin from the Lambda on every path.")
+        return (f"The Lambda's {path} returned {ex.status} without Access-Control-Allow-Origin: API Gateway "
+                f"adds no CORS headers to proxy responses; return them from the Lambda on every path, "
+                f"errors included.")
+    return f"The Lambda's response on its {path} ({ex.status}) fails: {_spec_text(ctx)}."
+
