@@ -93,7 +93,7 @@ def explain(facts: CellFacts) -> Explanation:
     """Explain one cell that did not come out allowed."""
     if facts.browser_verdict in ("network-error", "timeout") and not facts.exchanges:
         return _no_response(facts)
-    verdict = _judge(facts)
+    verdict = judge_cell(facts)
     reason, parameter, note, deviation = _settle_reason(facts, verdict)
     stage = "preflight" if _is_preflight_reason(reason) else "actual"
     exchange = _failing_exchange(facts, stage)
@@ -111,8 +111,29 @@ def explain(facts: CellFacts) -> Explanation:
         deviation=deviation or (verdict.engine_deviation if verdict else None))
 
 
+@dataclass(frozen=True)
+class Agreement:
+    oracle_verdict: str | None       # None: the exchange was too incomplete to judge
+    oracle_agrees: bool | None
+    deviation: str | None            # the labelled engine deviation accounting for the verdict
+
+
+def agreement(facts: CellFacts) -> Agreement:
+    """The oracle's verdict next to the browser's, for any cell (allowed ones too)."""
+    verdict = judge_cell(facts)
+    if verdict is None:
+        return Agreement(None, None, None)
+    agrees = verdict.verdict == facts.browser_verdict
+    deviation = verdict.engine_deviation
+    if not agrees and facts.engine and facts.browser_verdict in (oracle.ALLOWED, oracle.BLOCKED):
+        deviation = oracle.label_disagreement(facts.request, facts.preflight, facts.actual_chain or None,
+                                              engine=facts.engine, observed_verdict=facts.browser_verdict)
+    return Agreement(verdict.verdict, agrees, deviation)
+
+
 # --- settling the reason ------------------------------------------------------------
-def _judge(facts: CellFacts) -> OracleResult | None:
+def judge_cell(facts: CellFacts) -> OracleResult | None:
+    """oracle.judge over the cell's exchanges; None when they are incomplete."""
     try:
         return oracle.judge(facts.request, facts.preflight, facts.actual_chain or None, engine=facts.engine)
     except oracle.IncompleteExchange:
@@ -152,10 +173,13 @@ def _compatible(engine_reason: str, verdict: OracleResult, engine: str | None) -
     bare = {_bare(code) for code in found if code}
     if _bare(engine_reason) in bare:
         return True
-    # WebKit uses one message for a missing and a mismatched Allow-Origin.
-    origin_codes = {R.MISSING_ALLOW_ORIGIN, R.ALLOW_ORIGIN_MISMATCH, R.INVALID_ALLOW_ORIGIN,
-                    R.MULTIPLE_ALLOW_ORIGIN}
-    return engine == "webkit" and _bare(engine_reason) in origin_codes and bool(bare & origin_codes)
+    # A present but wrong Allow-Origin is classified differently by each engine
+    # (Firefox calls "a, b" a mismatch); WebKit even uses one message for a
+    # missing and a mismatched one.
+    family = {R.ALLOW_ORIGIN_MISMATCH, R.INVALID_ALLOW_ORIGIN, R.MULTIPLE_ALLOW_ORIGIN}
+    if engine == "webkit":
+        family |= {R.MISSING_ALLOW_ORIGIN}
+    return _bare(engine_reason) in family and bool(bare & family)
 
 
 def _bare(code: str) -> str:

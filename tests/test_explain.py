@@ -5,7 +5,7 @@ from __future__ import annotations
 from e2e import reasons as R
 from e2e.exchange import (LAYER_GATEWAY_ERROR, LAYER_HTTP_API_CORS, LAYER_LAMBDA, LAYER_OPTIONS_METHOD,
                           LAYER_REMOTE, LAYER_SCRIPTED, Exchange)
-from e2e.explain import LAYER_NONE, CellFacts, explain
+from e2e.explain import LAYER_NONE, Agreement, CellFacts, agreement, explain
 from e2e.oracle import Request
 
 ORIGIN = "http://localhost:8000"
@@ -212,3 +212,21 @@ def test_a_block_without_any_exchange_keeps_the_engines_reason() -> None:
                                engine_reason=R.MISSING_ALLOW_ORIGIN, target="remote"))
     assert (result.reason, result.layer, result.oracle_verdict) == (R.MISSING_ALLOW_ORIGIN, LAYER_NONE, None)
     assert "no recorded exchange" in result.explanation
+
+
+def test_engines_classifying_a_wrong_allow_origin_differently_is_no_disagreement() -> None:
+    ex = actual("GET", 200, [("Access-Control-Allow-Origin", f"{ORIGIN}, https://b.example")], layer=LAYER_LAMBDA)
+    result = explain(CellFacts(Request("GET", URL, ORIGIN), "blocked", [ex], engine="firefox",
+                               engine_reason=R.ALLOW_ORIGIN_MISMATCH, target="rest"))
+    assert result.reason == R.MULTIPLE_ALLOW_ORIGIN and "oracle bug" not in result.explanation
+
+
+def test_agreement_is_reported_for_allowed_cells_too() -> None:
+    pre = preflight(204, [("Access-Control-Allow-Origin", ORIGIN), ("Access-Control-Allow-Headers", "*")],
+                    layer=LAYER_SCRIPTED, method="GET", request_headers="authorization")
+    ex = actual("GET", 200, [("Access-Control-Allow-Origin", ORIGIN)], layer=LAYER_SCRIPTED)
+    facts = CellFacts(Request("GET", URL, ORIGIN, (("Authorization", "Bearer t"),)), "allowed", [pre, ex],
+                      engine="chromium", target="scripted")
+    assert agreement(facts) == Agreement("allowed", True, "allow-headers-wildcard-covers-authorization")
+    spec_only = CellFacts(facts.request, "allowed", [pre, ex], engine=None, target="scripted")
+    assert agreement(spec_only).oracle_agrees is False
