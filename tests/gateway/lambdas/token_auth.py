@@ -1,0 +1,23 @@
+"""A REST Lambda authorizer for tests: the token says what to decide.
+allow / deny / unauthorized (raises "Unauthorized") / other-resource / boom."""
+
+
+def policy(effect, resource, principal="user-1"):
+    return {"principalId": principal,
+            "policyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource}]},
+            "context": {"tier": "gold", "admin": False}}
+
+
+def handler(event, context):
+    token = event.get("authorizationToken") or (event.get("headers") or {}).get("X-User", "")
+    token = token.removeprefix("Bearer ")
+    if token == "allow":
+        return policy("Allow", event["methodArn"])
+    if token == "deny":
+        return policy("Deny", event["methodArn"])
+    if token == "other-resource":
+        return policy("Allow", "arn:aws:execute-api:us-east-1:123456789012:other/*")
+    if token == "boom":
+        raise ValueError("authorizer bug")
+    raise Exception("Unauthorized")
