@@ -121,32 +121,30 @@ def test_an_unknown_fixture_name_lists_the_known_ones():
         load_api("no-such-api")
 
 
-def test_an_http_api_with_wildcard_origin_and_credentials_is_rejected_at_load(tmp_path):
+def http_api_error(tmp_path, text) -> str:
     path = tmp_path / "http.yaml"
     path.write_text(f"""
 name: h
 type: http
 functions:
   lab: {{runtime: python3.12, code: {LAMBDA}, handler: lab.handler}}
-corsConfiguration: {{allowOrigins: ["*"], allowCredentials: true}}
-routes:
-  GET /items: {{integration: {{type: AWS_PROXY, function: lab}}}}
-""")
+""" + text)
     with pytest.raises(ApiDefinitionError) as info:
         load_api(path)
-    assert str(info.value) == ("http.yaml: corsConfiguration.allowCredentials: BadRequestException: "
-                               "allow-credentials is not supported if 'allow-origin' is *")
+    return str(info.value)
+
+
+def test_an_http_api_with_wildcard_origin_and_credentials_is_rejected_at_load(tmp_path):
+    assert http_api_error(tmp_path, """
+corsConfiguration: {allowOrigins: ["*"], allowCredentials: true}
+routes:
+  GET /items: {integration: {type: AWS_PROXY, function: lab}}
+""") == ("http.yaml: corsConfiguration.allowCredentials: BadRequestException: "
+         "allow-credentials is not supported if 'allow-origin' is *")
 
 
 def test_an_http_route_key_must_be_method_and_path(tmp_path):
-    path = tmp_path / "http.yaml"
-    path.write_text(f"""
-name: h
-type: http
-functions:
-  lab: {{runtime: python3.12, code: {LAMBDA}, handler: lab.handler}}
+    assert "http.yaml: routes.FETCH /items: a route key is" in http_api_error(tmp_path, """
 routes:
-  FETCH /items: {{integration: {{type: AWS_PROXY, function: lab}}}}
+  FETCH /items: {integration: {type: AWS_PROXY, function: lab}}
 """)
-    with pytest.raises(ApiDefinitionError, match=r"routes\.FETCH /items: a route key is"):
-        load_api(path)
