@@ -13,7 +13,8 @@ from typing import NoReturn, Sequence
 from e2e.engines import ENGINE_NAMES, EngineOptions
 from e2e.errors import (EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_MISMATCH, EXIT_OK, BadInput,
                         CorsE2EError, EnvironmentProblem)
-from e2e.scenarios import DEFAULT_SCENARIOS, load_scenarios, validate_url
+from e2e.scenarios import (DEFAULT_SCENARIOS, LOCAL_TARGETS, SCRIPTED_TARGET, load_scenarios,
+                           validate_url)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Run every cell of a scenario file and report CORS verdicts.")
     run.add_argument("--scenarios", metavar="FILE", default=str(DEFAULT_SCENARIOS),
                      help="scenario file (default: fixtures/scenarios/default.yaml)")
-    run.add_argument("--target", metavar="local-rest|local-http|URL",
+    run.add_argument("--target", metavar="local|local-rest|local-http|URL",
                      help="override the file's target: a local gateway or a deployed API's base URL")
     run.add_argument("--browser", action="append", choices=ENGINE_NAMES, metavar="NAME",
                      help="chromium, firefox or webkit; repeatable (default: every engine available)")
@@ -55,7 +56,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from e2e.runner import MatrixRun
 
     sfile = load_scenarios(args.scenarios)
-    if args.target and args.target not in ("local-rest", "local-http", "scripted"):
+    if args.target and args.target not in (*LOCAL_TARGETS, SCRIPTED_TARGET):
         args.target = validate_url(args.target, what="--target")
     for flag, value, schemes in (("--connect", args.connect, ("ws", "wss")),
                                  ("--webdriver-url", args.webdriver_url, ("http", "https"))):

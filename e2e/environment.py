@@ -35,6 +35,7 @@ class Environment:
         self._gateway = None
         self._scripted = None
         self._api_urls: dict[str, str] = {}
+        self._api_kinds: dict[str, str] = {}
         self._scripted_prefix: dict[str, str] = {}
 
     # -- life cycle ----------------------------------------------------------
@@ -52,6 +53,7 @@ class Environment:
 
     def _start_gateway(self) -> None:
         from fixtures.gateway import ApiDefinitionError, LocalGateway, load_api
+        from fixtures.gateway.model import RestApi
 
         assert self.stub is not None
         self._gateway = LocalGateway()
@@ -60,6 +62,13 @@ class Environment:
                 definition = load_api(name, variables={"allowed_origin": self.stub.allowed_origin})
             except ApiDefinitionError as exc:
                 raise BadInput(f"{self.sfile.path}: api {name}: {exc}") from None
+            kind = "rest" if isinstance(definition, RestApi) else "http"
+            wanted = {"local-rest": "rest", "local-http": "http"}.get(self.target)
+            if wanted and kind != wanted:
+                raise BadInput(f"{self.sfile.path}: api {name} is {'a REST' if kind == 'rest' else 'an HTTP'} "
+                               f"API but the target is {self.target}; use target local (either kind) "
+                               f"or local-{kind}")
+            self._api_kinds[name] = kind
             self._api_urls[name] = self._gateway.add(definition).base_url
 
     def _start_scripted(self) -> None:
@@ -101,6 +110,12 @@ class Environment:
 
     def page_url(self, origin: Origin) -> str:
         return self.origin(origin) + "/"
+
+    def target_kind(self, scenario: Scenario) -> str:
+        """rest | http | scripted | remote: what answers this scenario's requests."""
+        if self.target in LOCAL_TARGETS:
+            return self._api_kinds[scenario.api or ""]
+        return "scripted" if self.target == SCRIPTED_TARGET else "remote"
 
     def base_url(self, scenario: Scenario) -> str:
         if self.target in LOCAL_TARGETS:

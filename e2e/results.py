@@ -32,6 +32,14 @@ class CellResult:
     preflight: bool | None        # whether a preflight was sent; None: unknown
     match: bool
     api: str | None = None
+    target_kind: str | None = None   # rest | http | scripted | remote
+    layer: str | None = None         # which layer of the stack answered (blocked cells)
+    explanation: str | None = None   # what failed and how to fix it, in AWS terms
+    underlying_status: int | None = None  # the status a CORS error hid from the page
+    oracle_verdict: str | None = None     # what the Fetch standard predicts from the exchange
+    oracle_reason: str | None = None
+    oracle_agrees: bool | None = None     # None when the exchange was too incomplete to judge
+    deviation: str | None = None          # a known engine deviation that accounts for a difference
     error: str | None = None      # the page's error: "TypeError: Failed to fetch"
     console: list[str] = field(default_factory=list)
     exchange: list[dict[str, Any]] = field(default_factory=list)

@@ -17,13 +17,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from e2e import oracle
 from e2e.engines import EngineOptions, make_engine
 from e2e.engines.base import Engine, ProbeSpec
 from e2e.environment import Environment
 from e2e.errors import EnvironmentProblem
+from e2e.explain import CellFacts, agreement, explain
+from e2e.replay import replay
 from e2e.results import CellResult, RunResult
 from e2e.scenarios import Cell, ScenarioFile, expand
-from e2e.verdict import BLOCKED, NETWORK_ERROR, classify
+from e2e.verdict import ALLOWED, BLOCKED, NETWORK_ERROR, classify
 
 
 def run_cell(engine: Engine, env: Environment, cell: Cell) -> CellResult:
@@ -39,19 +42,42 @@ def run_cell(engine: Engine, env: Environment, cell: Cell) -> CellResult:
     rejected = obs.outcome != "resolved"
     exchanges = env.exchanges(token, settle_s=0.2 if rejected else 0.0)
     verdict = classify(engine.name, obs, exchanges, url)
+    page_origin = page_url.rstrip("/")
+    kind = env.target_kind(scenario)
+    if exchanges is None and verdict.verdict == BLOCKED:
+        # A deployed API keeps no log we can read: replay the cell's requests
+        # from outside the browser with the page's Origin to see what it answers.
+        exchanges = replay(spec, page_origin)
+    facts = CellFacts(
+        request=oracle.Request(method=scenario.method, url=url, origin=page_origin,
+                               headers=tuple(scenario.headers.items()), credentials=cell.credentials),
+        browser_verdict=verdict.verdict, exchanges=tuple(exchanges or ()), engine=engine.name,
+        engine_reason=verdict.reason, engine_failed_parameter=obs.failed_parameter,
+        target=kind)  # type: ignore[arg-type]
     probe = obs.probe
     error = None
     if probe.get("errorName") or probe.get("errorMessage"):
         error = f"{probe.get('errorName') or 'Error'}: {probe.get('errorMessage') or ''}".strip()
-    return CellResult(
+    res = CellResult(
         id=cell.id, scenario=scenario.name, browser=engine.name, origin=cell.origin.label,
-        page_origin=page_url.rstrip("/"), credentials=cell.credentials, method=scenario.method,
+        page_origin=page_origin, credentials=cell.credentials, method=scenario.method,
         url=url, expected=cell.expected, verdict=verdict.verdict, status=verdict.status,
         reason=verdict.reason, engine_detail=verdict.engine_detail, preflight=verdict.preflight,
-        match=verdict.verdict == cell.expected, api=scenario.api, error=error,
+        match=verdict.verdict == cell.expected, api=scenario.api, target_kind=kind, error=error,
         console=obs.console, exchange=[e.to_json() for e in exchanges or []],
         elapsed_ms=probe.get("elapsedMs"),
     )
+    if verdict.verdict == BLOCKED:
+        why = explain(facts)
+        res.reason, res.layer, res.explanation = why.reason, why.layer, why.explanation
+        res.underlying_status = why.underlying_status
+        res.oracle_verdict, res.oracle_reason = why.oracle_verdict, why.oracle_reason
+        res.oracle_agrees, res.deviation = why.oracle_agrees, why.deviation
+    elif verdict.verdict == ALLOWED:
+        agreed = agreement(facts)
+        res.oracle_verdict, res.oracle_agrees = agreed.oracle_verdict, agreed.oracle_agrees
+        res.deviation = agreed.deviation
+    return res
 
 
 @dataclass

@@ -19,7 +19,7 @@ import yaml
 
 from e2e.errors import BadInput
 
-LOCAL_TARGETS = ("local-rest", "local-http")
+LOCAL_TARGETS = ("local", "local-rest", "local-http")
 SCRIPTED_TARGET = "scripted"
 VERDICTS = ("allowed", "blocked", "network-error", "timeout")
 CREDENTIALS = ("omit", "same-origin", "include")
@@ -114,7 +114,7 @@ class _Loc:
 
 def validate_target(target: Any, loc: _Loc) -> str:
     if not isinstance(target, str) or not target:
-        raise loc.fail("target", "must be local-rest, local-http, scripted or an http(s) URL")
+        raise loc.fail("target", "must be local, local-rest, local-http, scripted or an http(s) URL")
     if target in LOCAL_TARGETS or target == SCRIPTED_TARGET:
         return target
     return validate_url(target, what="target", loc=loc)
@@ -125,7 +125,7 @@ def validate_url(value: str, *, what: str, loc: _Loc | None = None) -> str:
     parts = urlsplit(value)
     problem = None
     if parts.scheme not in ("http", "https"):
-        problem = f"{value!r} is not an http(s) URL (nor local-rest, local-http, scripted)"
+        problem = f"{value!r} is not an http(s) URL (nor local, local-rest, local-http, scripted)"
     elif not parts.hostname:
         problem = f"{value!r} has no host"
     elif parts.query or parts.fragment:

@@ -48,11 +48,11 @@ def engine_reason(engine: str, obs: Observation) -> tuple[str | None, str | None
     for code, message in found:
         if code is not None and code != reasons.CONNECTION_FAILED:
             return code, message
-    if obs.cors_error:
-        return None, obs.cors_error   # a CORS failure the engine did not explain
     for code, message in found:
         if code == reasons.CONNECTION_FAILED:
             return code, message
+    if obs.cors_error:
+        return None, obs.cors_error   # a CORS failure the engine did not explain
     return None, None
 
 
@@ -83,8 +83,10 @@ def classify(engine: str, obs: Observation, exchanges: list[Exchange] | None, ur
         return Verdict(TIMEOUT, reasons.TIMEOUT, None, None, preflight)
 
     code, detail = engine_reason(engine, obs)
-    if code == reasons.CONNECTION_FAILED:
+    if code == reasons.CONNECTION_FAILED and not exchanges:
         return Verdict(NETWORK_ERROR, code, detail, None, preflight)
+    if code == reasons.CONNECTION_FAILED:
+        code = None  # the server did answer: not the network; the exchange tells why
     if code is not None or obs.cors_error:
         return Verdict(BLOCKED, code, detail, None, preflight)
     if exchanges:

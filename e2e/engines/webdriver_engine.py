@@ -27,7 +27,11 @@ const done = arguments[arguments.length - 1];
 window.corsProbe(arguments[0]).then(done, (e) => done({outcome: "harness-error", errorMessage: String(e)}));
 """
 # Without these, GTK waits seconds for an accessibility bus that is not there.
-_QUIET_GTK = {"NO_AT_BRIDGE": "1", "GTK_A11Y": "none"}
+_QUIET_GTK = {"NO_AT_BRIDGE": "1", "GTK_A11Y": "none",
+              # MiniBrowser is a unique GApplication: on a shared D-Bus session a
+              # new instance hands over to any MiniBrowser already running and the
+              # WebDriver session never starts. No bus, no hand-over.
+              "DBUS_SESSION_BUS_ADDRESS": "disabled:"}
 
 
 class WebDriverEngine(Engine):

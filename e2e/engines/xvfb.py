@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 
 from e2e.errors import EnvironmentProblem
 
@@ -16,6 +17,7 @@ class Xvfb:
     def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
         self.display: str | None = None
+        self._read_fd: int | None = None
 
     def start(self, timeout: float = 10.0) -> str:
         exe = shutil.which("Xvfb")
@@ -30,13 +32,23 @@ class Xvfb:
             pass_fds=[write_fd], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True)
         os.close(write_fd)
-        try:
-            import select
+        # Read up to the newline, and keep our end open while Xvfb runs: Xvfb
+        # may write the number and the newline separately, and a write to a
+        # closed pipe would kill it with SIGPIPE.
+        self._read_fd = read_fd
+        import select
 
-            ready, _, _ = select.select([read_fd], [], [], timeout)
-            number = os.read(read_fd, 64).decode().strip() if ready else ""
-        finally:
-            os.close(read_fd)
+        data = b""
+        deadline = time.monotonic() + timeout
+        while not data.endswith(b"\n") and time.monotonic() < deadline:
+            ready, _, _ = select.select([read_fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            chunk = os.read(read_fd, 64)
+            if not chunk:
+                break
+            data += chunk
+        number = data.decode().strip()
         if not number.isdigit():
             self.stop()
             raise EnvironmentProblem("Xvfb did not start; check that xvfb and xauth are installed "
@@ -45,6 +57,9 @@ class Xvfb:
         return self.display
 
     def stop(self) -> None:
+        if self._read_fd is not None:
+            os.close(self._read_fd)
+            self._read_fd = None
         proc, self.process = self.process, None
         if proc is None or proc.poll() is not None:
             return
