@@ -42,7 +42,8 @@ def run_cell(engine: Engine, env: Environment, cell: Cell) -> CellResult:
     rejected = obs.outcome != "resolved"
     exchanges = env.exchanges(token, settle_s=0.2 if rejected else 0.0)
     verdict = classify(engine.name, obs, exchanges, url)
-    page_origin = page_url.rstrip("/")
+    # The origin the page itself reports (location.origin), not the one we meant.
+    page_origin = str(obs.probe.get("pageOrigin") or page_url.rstrip("/"))
     kind = env.target_kind(scenario)
     if exchanges is None and verdict.verdict == BLOCKED:
         # A deployed API keeps no log we can read: replay the cell's requests

@@ -6,6 +6,7 @@ is preflighted (browsers.md). The fetch runs in the page; we only listen.
 """
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -25,6 +26,31 @@ CHROMIUM_ARGS = [
 # How long to wait after the fetch settles for the engine's own events about it:
 # Chromium sends Network.loadingFailed after the promise rejects.
 EVIDENCE_WAIT_S = 2.0
+
+
+class _SharedPlaywright(threading.local):
+    """One Playwright driver per thread: a second sync_playwright() on a thread
+    that already has one fails, so engines on the same thread share it."""
+
+    instance: Any = None
+    users: int = 0
+
+    def acquire(self) -> Any:
+        from playwright.sync_api import sync_playwright
+
+        if self.instance is None:
+            self.instance = sync_playwright().start()
+        self.users += 1
+        return self.instance
+
+    def release(self) -> None:
+        self.users -= 1
+        if self.users <= 0 and self.instance is not None:
+            instance, self.instance, self.users = self.instance, None, 0
+            instance.stop()
+
+
+_SHARED = _SharedPlaywright()
 
 
 class PlaywrightEngine(Engine):
@@ -48,9 +74,8 @@ class PlaywrightEngine(Engine):
     # -- life cycle ----------------------------------------------------------
     def start(self) -> None:
         from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
 
-        self._pw = sync_playwright().start()
+        self._pw = _SHARED.acquire()
         browser_type = getattr(self._pw, self.name)
         try:
             if self._connect:
@@ -76,7 +101,7 @@ class PlaywrightEngine(Engine):
     def close(self) -> None:
         for closer in (lambda: self._context and self._context.close(),
                        lambda: self._browser and self._browser.close(),
-                       lambda: self._pw and self._pw.stop()):
+                       lambda: self._pw and _SHARED.release()):
             try:
                 closer()
             except Exception:  # noqa: BLE001 - closing must go on whatever state the browser is in
