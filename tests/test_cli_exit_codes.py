@@ -1,0 +1,92 @@
+"""The command's exit codes: 0 as expected, 1 some cell differs, 2 bad input
+(one line naming what is wrong, never a traceback), 3 a missing browser (with
+the command that installs it)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = [sys.executable, "-m", "e2e.cli"]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=180,
+                          env={**os.environ, **(env or {})})
+
+
+def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["run", "--browser", "opera"], "invalid choice: 'opera'"),
+    (["run", "--shuffle", "soon"], "invalid int value"),
+    (["run", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+    (["launch"], "invalid choice: 'launch'"),
+    (["run", "--target", "ftp://example.com"], "--target: 'ftp://example.com' is not an http(s) URL"),
+    (["run", "--target", "https://"], "has no host"),
+    (["run", "--target", "http://127.0.0.1:99999"], "invalid port"),
+    (["run", "--scenarios", "/nonexistent/s.yaml"], "/nonexistent/s.yaml: no such scenario file"),
+    (["run", "--connect", "http://x"], "--connect: 'http://x' is not a ws/wss:// URL"),
+    (["run", "-k", "no-such-cell-anywhere"], "no cell of"),
+])
+def test_bad_input_is_one_line_and_exit_code_2(args: list[str], words: str) -> None:
+    proc = run(*args)
+    assert proc.returncode == 2
+    assert words in one_line_error(proc)
+
+
+def test_a_bad_scenario_file_names_file_entry_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("api: reference\nscenarios:\n  - {name: a, path: /items, expect: maybe}\n")
+    proc = run("run", "--scenarios", str(path))
+    assert proc.returncode == 2
+    assert one_line_error(proc) == (f"cors-e2e: {path}: scenarios[0] (a).expect: 'maybe' is not one of "
+                                    "allowed, blocked, network-error, timeout")
+
+
+def test_an_unknown_fixture_api_is_bad_input(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("api: no-such-api\nscenarios:\n  - {name: a, path: /items, expect: allowed}\n")
+    proc = run("run", "--scenarios", str(path), "--browser", "chromium")
+    assert proc.returncode == 2
+    assert "api no-such-api" in one_line_error(proc)
+
+
+def test_a_missing_browser_is_exit_3_with_the_install_command(tmp_path: Path) -> None:
+    proc = run("run", "--browser", "chromium", "-k", "reference/get|chromium|allowed|omit",
+               env={"CORS_E2E_SYSTEM_BROWSERS": "1", "CORS_E2E_CHROMIUM": str(tmp_path / "no-chromium")})
+    assert proc.returncode == 3
+    assert "apt-get install -y chromium" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_cell_that_differs_is_exit_1_and_is_shown(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    # Deliberately wrong: the denied origin is NOT allowed by the reference API.
+    path.write_text("target: local\napi: reference\nscenarios:\n"
+                    "  - {name: get, path: /items, expect: allowed}\n")
+    out = tmp_path / "r.json"
+    proc = run("run", "--scenarios", str(path), "--browser", "chromium", "--json", str(out))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "DIFF get|chromium|denied|omit" in proc.stdout
+    data = json.loads(out.read_text())
+    assert [(c["id"], c["match"]) for c in data["cells"]] == [
+        ("get|chromium|allowed|omit", True), ("get|chromium|denied|omit", False)]
+
+
+def test_every_cell_as_expected_is_exit_0_with_a_summary(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("target: local\napi: reference\nscenarios:\n"
+                    "  - {name: get, path: /items, expect: {allowed: allowed, denied: blocked}}\n")
+    proc = run("run", "--scenarios", str(path), "--browser", "chromium")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().splitlines()[-1].startswith("2 cells in chromium: 2 as expected, 0 differ")

@@ -1,0 +1,79 @@
+"""The canary: every deliberately broken fixture API is caught as blocked, with
+a CORS reason and the layer to fix, in every engine, so a harness that always
+said "allowed" could not pass. Runs the default file with its cells shuffled,
+which must not change a verdict."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from e2e.scenarios import DEFAULT_SCENARIOS, expand, load_scenarios
+
+pytestmark = pytest.mark.browser
+
+BROKEN = ["no-cors-headers", "error-path-no-cors", "lambda-throws", "wildcard-credentials",
+          "preflight-missing-header", "preflight-missing-delete"]
+ENGINES = ["chromium", "firefox", "webkit"]
+
+
+def test_the_shuffled_run_ran_every_cell_in_every_engine(shuffled_default_run) -> None:
+    want = {c.id for c in expand(load_scenarios(DEFAULT_SCENARIOS), ENGINES)}
+    assert {c.id for c in shuffled_default_run.cells} == want
+    assert set(shuffled_default_run.engines) == set(ENGINES)
+
+
+def test_shuffled_order_gives_the_expected_verdict_in_every_cell(shuffled_default_run) -> None:
+    differ = [(c.id, c.expected, c.verdict, c.reason) for c in shuffled_default_run.cells if not c.match]
+    assert differ == []
+
+
+@pytest.mark.parametrize("api", BROKEN)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_broken_fixture_is_blocked_from_the_allowed_origin(shuffled_default_run, api: str,
+                                                              engine: str) -> None:
+    cells = [c for c in shuffled_default_run.cells
+             if c.api == api and c.browser == engine and c.origin == "allowed"]
+    blocked = [c for c in cells if c.verdict == "blocked"]
+    assert blocked, f"{api} was never blocked in {engine}: the canary did not sing"
+    for c in blocked:
+        assert c.reason, f"{c.id}: blocked without a reason"
+        assert c.layer in {"lambda", "gateway-error", "gateway-options-method"}, c.id
+        assert c.explanation, c.id
+        assert c.oracle_agrees is True, (c.id, c.oracle_verdict, c.explanation)
+
+
+def test_the_reference_api_is_allowed_from_the_allowed_origin_and_blocked_from_the_denied(
+        shuffled_default_run) -> None:
+    by_origin = defaultdict(set)
+    for c in shuffled_default_run.cells:
+        if c.api == "reference":
+            by_origin[c.origin].add(c.verdict)
+    assert by_origin == {"allowed": {"allowed"}, "denied": {"blocked"}}
+
+
+@pytest.mark.parametrize("api, scenario, reason, layer", [
+    ("lambda-throws", "lambda-throws/get", "missing-allow-origin", "gateway-error"),
+    ("no-cors-headers", "no-cors-headers/get", "missing-allow-origin", "lambda"),
+    ("error-path-no-cors", "error-path-no-cors/error-path", "missing-allow-origin", "lambda"),
+    ("preflight-missing-header", "preflight-missing-header/custom-header", "header-not-allowed",
+     "gateway-options-method"),
+    ("preflight-missing-delete", "preflight-missing-delete/delete", "method-not-allowed",
+     "gateway-options-method"),
+])
+def test_each_bug_is_named_by_the_same_reason_in_every_engine(shuffled_default_run, api: str, scenario: str,
+                                                               reason: str, layer: str) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.scenario == scenario and c.origin == "allowed"]
+    assert {(c.browser, c.reason, c.layer) for c in cells} == {(e, reason, layer) for e in ENGINES}
+
+
+def test_a_crash_is_named_as_the_502_it_hides(shuffled_default_run) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.scenario == "lambda-throws/get"]
+    assert {c.underlying_status for c in cells} == {502}
+    assert all("502" in (c.explanation or "") and "DEFAULT_5XX" in (c.explanation or "") for c in cells)
+
+
+def test_credentials_with_a_wildcard_are_blocked_and_without_are_allowed(shuffled_default_run) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.scenario == "wildcard-credentials/get"]
+    assert {c.verdict for c in cells if c.credentials == "omit"} == {"allowed"}
+    assert {c.reason for c in cells if c.credentials == "include"} == {"wildcard-with-credentials"}

@@ -1,0 +1,81 @@
+"""A run leaves no browser, driver, Xvfb or Lambda worker behind: not when it
+ends, not when it is interrupted (Ctrl-C, or SIGTERM from a cancelled CI job),
+and an interrupted run still writes the results it gathered."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import processes_with_marker
+
+pytestmark = pytest.mark.browser
+
+CLI = [sys.executable, "-m", "e2e.cli"]
+
+
+def wait_for_no_processes(marker: str, timeout: float = 10.0) -> list[str]:
+    deadline = time.monotonic() + timeout
+    left = processes_with_marker(marker)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = processes_with_marker(marker)
+    return left
+
+
+def test_a_finished_run_leaves_no_process(tmp_path: Path, process_marker: str) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("target: local\napi: reference\nscenarios:\n"
+                    "  - {name: get, path: /items, expect: {allowed: allowed, denied: blocked}}\n")
+    proc = subprocess.run([*CLI, "run", "--scenarios", str(path)], capture_output=True, text=True,
+                          timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "6 cells in" in proc.stdout  # all three engines ran
+    assert wait_for_no_processes(process_marker) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_run_keeps_its_results_and_leaves_no_process(
+        tmp_path: Path, process_marker: str, sig: signal.Signals) -> None:
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)  # accepts connections, never answers: every cell waits for its timeout
+    port = silent.getsockname()[1]
+    scenarios = "\n".join(f"  - {{name: slow-{i}, path: /s{i}, timeout_ms: 800, expect: timeout}}"
+                          for i in range(30))
+    path = tmp_path / "slow.yaml"
+    path.write_text(f"target: http://127.0.0.1:{port}\norigins: {{allowed: stub:allowed}}\n"
+                    f"scenarios:\n{scenarios}\n")
+    out = tmp_path / "r.json"
+    proc = subprocess.Popen([*CLI, "run", "--scenarios", str(path), "--json", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # Wait until every engine's browser is up and cells are under way.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            running = " ".join(processes_with_marker(process_marker))
+            if all(name in running for name in ("chromium", "firefox", "MiniBrowser")):
+                break
+            time.sleep(0.2)
+        time.sleep(3)
+        proc.send_signal(sig)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        silent.close()
+    assert proc.returncode == 130, stdout + stderr
+    assert "Traceback" not in stderr
+    data = json.loads(out.read_text())
+    assert data["interrupted"] is True
+    assert 0 < len(data["cells"]) < 90
+    assert {c["verdict"] for c in data["cells"]} == {"timeout"}
+    assert "(interrupted)" in stdout
+    assert wait_for_no_processes(process_marker) == []

@@ -1,0 +1,79 @@
+"""The pytest plugin: a scenario file's cells are pytest tests, one per cell,
+named test_cors[scenario|browser|origin|credentials], so -k, JUnit XML and
+pytest-playwright's --browser work as users expect."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SCENARIOS = """
+target: local
+api: reference
+scenarios:
+  - name: post-json
+    path: /items
+    method: POST
+    headers: {Content-Type: application/json}
+    body: '{"a": 1}'
+    credentials: [omit, include]
+    expect: {allowed: allowed, denied: blocked}
+"""
+
+
+def test_each_cell_is_a_test_named_for_its_coordinates(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", cors_api=SCENARIOS)
+    result = pytester.runpytest_subprocess("--cors-browser", "chromium", "--collect-only", "-q")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines([
+        "cors_api.yaml::test_cors[[]post-json|chromium|allowed|omit[]]",
+        "cors_api.yaml::test_cors[[]post-json|chromium|allowed|include[]]",
+        "cors_api.yaml::test_cors[[]post-json|chromium|denied|omit[]]",
+        "cors_api.yaml::test_cors[[]post-json|chromium|denied|include[]]",
+    ])
+
+
+def test_pytest_playwright_browser_option_selects_engines(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", cors_api=SCENARIOS)
+    result = pytester.runpytest_subprocess("--browser", "firefox", "--browser", "chromium", "--collect-only", "-q")
+    assert "4 tests collected" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["*8 tests collected*"])
+    assert "webkit" not in result.stdout.str()
+
+
+def test_cells_run_and_write_junit_xml(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", cors_api=SCENARIOS)
+    result = pytester.runpytest_subprocess("--cors-browser", "chromium", "-k", "include",
+                                "--junitxml=junit.xml", "--cors-json=r.json")
+    result.assert_outcomes(passed=2)
+    cases = ET.parse(pytester.path / "junit.xml").getroot().iter("testcase")
+    assert sorted(c.get("name") for c in cases) == [
+        "test_cors[post-json|chromium|allowed|include]", "test_cors[post-json|chromium|denied|include]"]
+    import json
+
+    data = json.loads((pytester.path / "r.json").read_text())
+    assert sorted(c["verdict"] for c in data["cells"]) == ["allowed", "blocked"]
+    assert "chromium" in data["engines"]
+
+
+def test_a_cell_that_differs_fails_with_what_was_expected_and_why(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", cors_api=SCENARIOS.replace("denied: blocked", "denied: allowed"))
+    result = pytester.runpytest_subprocess("--cors-browser", "chromium", "-k", "denied and omit")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*expected allowed, got blocked, reason preflight-allow-origin-mismatch*"])
+
+
+def test_a_bad_scenario_file_is_a_collection_error_naming_the_field(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", cors_api=SCENARIOS.replace("expect: {", "expect: {colour: red, "))
+    result = pytester.runpytest_subprocess("--cors-browser", "chromium")
+    result.stdout.fnmatch_lines(["*cors_api.yaml: scenarios[[]0[]] (post-json).expect.colour: unknown key*"])
+    assert result.ret != 0
+
+
+def test_cors_scenarios_option_collects_a_file_by_path(pytester: pytest.Pytester) -> None:
+    scen = pytester.makefile(".yaml", any_name=SCENARIOS)
+    result = pytester.runpytest_subprocess("--cors-scenarios", str(scen), "--cors-browser", "chromium",
+                                "--collect-only", "-q")
+    result.stdout.fnmatch_lines(["*4 tests collected*"])
