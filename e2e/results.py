@@ -43,7 +43,8 @@ class CellResult:
     error: str | None = None      # the page's error: "TypeError: Failed to fetch"
     console: list[str] = field(default_factory=list)
     exchange: list[dict[str, Any]] = field(default_factory=list)
-    elapsed_ms: int | None = None
+    elapsed_ms: int | None = None      # the fetch, as the page timed it
+    duration_ms: float | None = None   # the whole cell in the harness: probe, evidence, explanation
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -31,6 +31,7 @@ from e2e.verdict import ALLOWED, BLOCKED, NETWORK_ERROR, classify
 
 def run_cell(engine: Engine, env: Environment, cell: Cell) -> CellResult:
     """One cell in an engine that is already started."""
+    started = time.perf_counter()
     scenario = cell.scenario
     token = uuid.uuid4().hex[:20]
     url = env.request_url(scenario, token)
@@ -40,7 +41,7 @@ def run_cell(engine: Engine, env: Environment, cell: Cell) -> CellResult:
     page_url = env.page_url(cell.origin)
     obs = engine.probe(page_url, spec)
     rejected = obs.outcome != "resolved"
-    exchanges = env.exchanges(token, settle_s=0.2 if rejected else 0.0)
+    exchanges = env.exchanges(token, settle_s=0.05 if rejected else 0.0)
     verdict = classify(engine.name, obs, exchanges, url)
     # The origin the page itself reports (location.origin), not the one we meant.
     page_origin = str(obs.probe.get("pageOrigin") or page_url.rstrip("/"))
@@ -78,6 +79,7 @@ def run_cell(engine: Engine, env: Environment, cell: Cell) -> CellResult:
         agreed = agreement(facts)
         res.oracle_verdict, res.oracle_agrees = agreed.oracle_verdict, agreed.oracle_agrees
         res.deviation = agreed.deviation
+    res.duration_ms = round((time.perf_counter() - started) * 1000, 1)
     return res
 
 
