@@ -48,7 +48,53 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run WebDriver engines on a remote WebDriver endpoint (e.g. a Selenium Grid)")
     run.add_argument("--quiet", "-q", action="store_true", help="print only differing cells and the summary")
     run.set_defaults(func=cmd_run)
+
+    serve = sub.add_parser("serve", help="start the local API Gateway alone and print its invoke URLs",
+                           description="Serve fixture APIs (or your own definition files) on 127.0.0.1 "
+                                       "until Ctrl-C, for curl or a real frontend.")
+    serve.add_argument("--api", action="append", required=True, metavar="NAME|FILE",
+                       help="a fixture API name (see --list) or a definition .yaml; repeatable")
+    serve.add_argument("--port", type=int, default=0, metavar="N",
+                       help="port for the first API (others get free ports); default: any free port")
+    serve.add_argument("--allowed-origin", default="http://localhost:3000", metavar="ORIGIN",
+                       help="the frontend origin fixture APIs allow (their ${allowed_origin}); "
+                            "default http://localhost:3000")
+    serve.set_defaults(func=cmd_serve)
     return parser
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from e2e.scenarios import _Loc, validate_origin
+    from fixtures.gateway import ApiDefinitionError, LocalGateway, list_apis, load_api
+
+    origin = validate_origin(args.allowed_origin, "--allowed-origin", _Loc("serve"))
+    if not 0 <= args.port <= 65535:
+        raise BadInput(f"--port: {args.port} is not a port number (0-65535)")
+    definitions = []
+    for name in args.api:
+        try:
+            definitions.append(load_api(name, variables={"allowed_origin": origin}))
+        except ApiDefinitionError as exc:
+            raise BadInput(f"--api {name}: {exc}") from None
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with LocalGateway() as gateway:
+        for i, definition in enumerate(definitions):
+            try:
+                api = gateway.add(definition, port=args.port if i == 0 else 0)
+            except OSError as exc:
+                raise BadInput(f"--port {args.port}: cannot listen there: {exc.strerror}") from None
+            print(f"{api.name}: {api.base_url}", flush=True)
+        print(f"allowed origin: {origin}; Ctrl-C stops", flush=True)
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+    return EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:
