@@ -7,11 +7,12 @@ Exit codes (e2e.errors): 0 every cell as expected; 1 some cell differs;
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import NoReturn, Sequence
 
 from e2e.engines import ENGINE_NAMES, EngineOptions
-from e2e.errors import (EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_MISMATCH, EXIT_OK, BadInput,
+from e2e.errors import (EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_MISMATCH, EXIT_OK, BadInput,
                         CorsE2EError, EnvironmentProblem)
 from e2e.scenarios import (DEFAULT_SCENARIOS, LOCAL_TARGETS, SCRIPTED_TARGET, load_scenarios,
                            validate_url)
@@ -153,6 +154,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cors-e2e: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: one line, the traceback on request
+        if os.environ.get("CORS_E2E_DEBUG"):
+            raise
+        where = ""
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is not None:
+            where = f" at {os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}"
+        print(f"cors-e2e: internal error: {type(exc).__name__}: {exc}{where} "
+              f"(please report it; CORS_E2E_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

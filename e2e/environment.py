@@ -74,8 +74,7 @@ class Environment:
     def _start_scripted(self) -> None:
         from fixtures.scripted import ScriptedServer
 
-        self._scripted = ScriptedServer()
-        self._scripted.start()
+        self._scripted = ScriptedServer()  # listening from construction
         for index, scenario in enumerate(self.sfile.scenarios):
             # Each scenario gets its own path prefix so two scenarios may script
             # the same path differently.

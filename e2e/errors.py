@@ -10,6 +10,7 @@ EXIT_MISMATCH = 1      # some cell differs from its expectation
 EXIT_BAD_INPUT = 2     # a scenario file, flag or URL is wrong
 EXIT_ENVIRONMENT = 3   # the machine lacks something (a browser, a display server)
 EXIT_REGRESSION = 4    # compared with --baseline, a cell got worse
+EXIT_INTERNAL = 70     # a bug in cors-e2e itself (CORS_E2E_DEBUG=1 shows the traceback)
 EXIT_INTERRUPTED = 130 # stopped by Ctrl-C / SIGTERM; results so far are kept
 
 

@@ -19,6 +19,15 @@ def cell_line(c: CellResult, width: int = 60) -> str:
 
 def cell_details(c: CellResult) -> list[str]:
     lines = []
+    if c.reason:
+        layer = f" (layer: {c.layer})" if c.layer else ""
+        lines.append(f"       reason: {c.reason}{layer}")
+    if c.explanation:
+        lines.append(f"       why:    {c.explanation}")
+    if c.oracle_agrees is False:
+        lines.append(f"       oracle: the Fetch standard predicts {c.oracle_verdict}"
+                     + (f" ({c.oracle_reason})" if c.oracle_reason else "")
+                     + (f"; known engine deviation {c.deviation}" if c.deviation else ""))
     if c.engine_detail:
         lines.append(f"       engine: {c.engine_detail}")
     if c.error:
