@@ -33,6 +33,8 @@ class CellResult:
     match: bool
     api: str | None = None
     target_kind: str | None = None   # rest | http | scripted | remote
+    cookie_sent: bool | None = None  # did the request carry the session cookie? None: not checked
+    expected_cookie: bool | None = None
     layer: str | None = None         # which layer of the stack answered (blocked cells)
     explanation: str | None = None   # what failed and how to fix it, in AWS terms
     underlying_status: int | None = None  # the status a CORS error hid from the page

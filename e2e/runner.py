@@ -22,6 +22,7 @@ from e2e.engines import EngineOptions, make_engine
 from e2e.engines.base import Engine, ProbeSpec
 from e2e.environment import Environment
 from e2e.errors import EnvironmentProblem
+from e2e.exchange import CELL_PARAM, header_value
 from e2e.explain import CellFacts, agreement, explain
 from e2e.replay import replay
 from e2e.results import CellResult, RunResult
@@ -35,8 +36,15 @@ def run_cell(engine: Engine, env: Environment, cell: Cell) -> CellResult:
     scenario = cell.scenario
     token = uuid.uuid4().hex[:20]
     url = env.request_url(scenario, token)
+    session_url = None
+    if scenario.session:
+        # Its own token, so the session exchange is not mistaken for the cell's;
+        # the cookie's value is the cell's token, so a stale cookie never counts.
+        base = env.base_url(scenario) + scenario.session
+        session_url = f"{base}{'&' if '?' in base else '?'}{CELL_PARAM}={token}s&value={token}"
     spec = ProbeSpec(url=url, method=scenario.method, headers=dict(scenario.headers),
-                     body=scenario.body, credentials=cell.credentials, timeout_ms=scenario.timeout_ms)
+                     body=scenario.body, credentials=cell.credentials, timeout_ms=scenario.timeout_ms,
+                     session_url=session_url)
     engine.reset_state()
     page_url = env.page_url(cell.origin)
     obs = engine.probe(page_url, spec)
@@ -69,6 +77,14 @@ def run_cell(engine: Engine, env: Environment, cell: Cell) -> CellResult:
         console=obs.console, exchange=[e.to_json() for e in exchanges or []],
         elapsed_ms=probe.get("elapsedMs"),
     )
+    if scenario.session and exchanges is not None and env.has_server_log:
+        # Did the cell's own request carry the cookie the session route set?
+        actual = [e for e in exchanges if not e.is_preflight]
+        res.cookie_sent = bool(actual) and any(
+            f"session={token}" in (header_value(e.request_headers, "cookie") or "") for e in actual)
+        res.expected_cookie = cell.expected_cookie
+        if cell.expected_cookie is not None and res.cookie_sent != cell.expected_cookie:
+            res.match = False
     if verdict.verdict == BLOCKED:
         why = explain(facts)
         res.reason, res.layer, res.explanation = why.reason, why.layer, why.explanation

@@ -34,7 +34,7 @@ _LABEL = re.compile(r"^[a-z][a-z0-9-]*$")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # RFC 9110 token: methods, header names
 _TOP_KEYS = {"target", "api", "origins", "scenarios", "description", "timeout_ms"}
 _SCENARIO_KEYS = {"name", "api", "path", "method", "headers", "body", "credentials", "expect",
-                  "origins", "respond", "description", "timeout_ms"}
+                  "origins", "respond", "description", "timeout_ms", "session", "expect_cookie"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ class Scenario:
     respond: dict[str, Any] | None = None
     description: str | None = None
     timeout_ms: int = 10000
+    session: str | None = None   # a path that sets the session cookie before the cell's fetch
+    expect_cookie: Any = None    # True/False, or a mapping like expect: did the fetch carry it?
     where: str = ""              # "file: scenarios[3] (name)", for messages
 
 
@@ -188,6 +190,32 @@ def _check_expect(expect: Any, where: str, loc: _Loc, keys: set[str]) -> None:
         _check_expect(value, f"{where}.{key}", loc, keys)
 
 
+def _check_cookie_expect(expect: Any, where: str, loc: _Loc, keys: set[str]) -> None:
+    if isinstance(expect, bool):
+        return
+    if not isinstance(expect, dict) or not expect:
+        raise loc.fail(where, "must be true, false or a mapping of those (keys as in expect)")
+    for key, value in expect.items():
+        if key not in keys:
+            raise loc.fail(f"{where}.{key}", f"unknown key; use an origin label, a credentials mode, "
+                                             f"an engine or default ({', '.join(sorted(keys))})")
+        _check_cookie_expect(value, f"{where}.{key}", loc, keys)
+
+
+def expected_cookie(expect: Any, *, engine: str, origin: str, credentials: str,
+                    group: str | None = None) -> bool | None:
+    """Resolve expect_cookie for a cell, with expect's key rules; None: no expectation."""
+    if isinstance(expect, bool) or expect is None:
+        return expect
+    for key in (engine, origin, group or origin, credentials, "default"):
+        if key in expect:
+            found = expected_cookie(expect[key], engine=engine, origin=origin, credentials=credentials,
+                                    group=group)
+            if found is not None:
+                return found
+    return None
+
+
 def _string_map(value: Any, where: str, loc: _Loc) -> dict[str, str]:
     if value is None:
         return {}
@@ -272,6 +300,15 @@ def _load_scenario(raw: Any, index: int, top: dict[str, Any], origins: list[Orig
                     raise loc.fail(f"{at}.expect", f"says nothing for origin {origin.label}, credentials "
                                                    f"{cred}, {engine}; add that key or a default")
 
+    session = raw.get("session")
+    if session is not None and (not isinstance(session, str) or not session.startswith("/")):
+        raise loc.fail(f"{at}.session", "must be a path starting with / (the route that sets the cookie)")
+    expect_cookie = raw.get("expect_cookie")
+    if expect_cookie is not None:
+        if session is None:
+            raise loc.fail(f"{at}.expect_cookie", "needs session: the path that sets the cookie")
+        _check_cookie_expect(expect_cookie, f"{at}.expect_cookie", loc, keys)
+
     respond = raw.get("respond")
     if target == SCRIPTED_TARGET:
         if not isinstance(respond, dict) or not isinstance(respond.get("actual"), dict):
@@ -287,7 +324,8 @@ def _load_scenario(raw: Any, index: int, top: dict[str, Any], origins: list[Orig
     return Scenario(name=name, path=path, method=method, headers=headers, body=body,
                     credentials=list(dict.fromkeys(creds_list)), expect=expect, api=api,
                     origin_groups=list(chosen), respond=respond,
-                    description=raw.get("description"), timeout_ms=timeout, where=f"{loc.path}: {at}")
+                    description=raw.get("description"), timeout_ms=timeout, session=session,
+                    expect_cookie=expect_cookie, where=f"{loc.path}: {at}")
 
 
 def _check_respond(respond: dict[str, Any], where: str, loc: _Loc) -> None:
@@ -358,9 +396,13 @@ class Cell:
     credentials: str
     expected: str
     id: str = field(init=False)
+    expected_cookie: bool | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.id = f"{self.scenario.name}|{self.browser}|{self.origin.label}|{self.credentials}"
+        self.expected_cookie = expected_cookie(self.scenario.expect_cookie, engine=self.browser,
+                                               origin=self.origin.label, credentials=self.credentials,
+                                               group=self.origin.group)
 
 
 def expand(sfile: ScenarioFile, browsers: list[str], keyword: str | None = None) -> list[Cell]:

@@ -57,3 +57,13 @@ def test_the_default_file_covers_every_fixture_api_with_every_request_shape() ->
     for s in sfile.scenarios:
         assert set(s.credentials) == {"omit", "include"}, s.name
         assert set(s.origin_groups) == {"allowed", "denied"}, s.name
+
+
+def test_cookie_expectations_resolve_per_engine(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("api: reference\nscenarios:\n"
+                    "  - {name: c, path: /items, session: /session, credentials: include,\n"
+                    "     expect: allowed, expect_cookie: {firefox: true, default: false}}\n")
+    cells = expand(load_scenarios(path), ["chromium", "firefox", "webkit"])
+    assert {(c.browser, c.expected_cookie) for c in cells} == {
+        ("chromium", False), ("firefox", True), ("webkit", False)}

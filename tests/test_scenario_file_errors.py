@@ -85,3 +85,17 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
     assert [o.label for o in sfile.origins] == ["allowed", "denied"]
     assert sfile.scenarios[0].api == "reference"
     assert sfile.scenarios[0].credentials == ["omit"]
+
+
+@pytest.mark.parametrize("extra, where, words", [
+    ("session: items", "session", "must be a path starting with /"),
+    ("expect_cookie: true", "expect_cookie", "needs session"),
+    ("session: /s\n    expect_cookie: {firefox: yes-please}", "expect_cookie.firefox", "must be true, false"),
+    ("session: /s\n    expect_cookie: {opera: true}", "expect_cookie.opera", "unknown key"),
+])
+def test_cookie_fields_are_checked(tmp_path: Path, extra: str, where: str, words: str) -> None:
+    path = write(tmp_path, f"api: r\nscenarios:\n  - name: a\n    path: /x\n    expect: allowed\n    {extra}\n")
+    with pytest.raises(BadInput) as info:
+        load_scenarios(path)
+    assert str(info.value).startswith(f"{path}: scenarios[0] (a).{where}: ")
+    assert words in str(info.value)

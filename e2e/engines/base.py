@@ -23,10 +23,12 @@ class ProbeSpec:
     body: str | None
     credentials: str
     timeout_ms: int = 10000
+    session_url: str | None = None   # fetched first, credentials included, to set a cookie
 
     def to_js(self) -> dict[str, Any]:
         return {"url": self.url, "method": self.method, "headers": self.headers,
-                "body": self.body, "credentials": self.credentials, "timeoutMs": self.timeout_ms}
+                "body": self.body, "credentials": self.credentials, "timeoutMs": self.timeout_ms,
+                "sessionUrl": self.session_url}
 
 
 @dataclass

@@ -5,6 +5,17 @@
 "use strict";
 
 window.corsProbe = async function corsProbe(spec) {
+  // A scenario with a session route first lets the API set its cookie, the
+  // way a login call would; the cell's own fetch then shows whether it travels.
+  let session = null;
+  if (spec.sessionUrl) {
+    try {
+      const r = await fetch(spec.sessionUrl, {mode: "cors", credentials: "include", cache: "no-store"});
+      session = "status " + r.status;
+    } catch (err) {
+      session = "rejected: " + (err && err.message ? err.message : String(err));
+    }
+  }
   const started = performance.now();
   const init = {
     method: spec.method,
@@ -21,6 +32,7 @@ window.corsProbe = async function corsProbe(spec) {
   const timer = setTimeout(() => { timedOut = true; controller.abort(); }, spec.timeoutMs || 10000);
   const result = {
     pageOrigin: location.origin,
+    session: session,       // what the session fetch gave, when there was one
     outcome: null,          // resolved | rejected | timeout
     errorName: null,
     errorMessage: null,
