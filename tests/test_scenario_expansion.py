@@ -55,8 +55,13 @@ def test_the_default_file_covers_every_fixture_api_with_every_request_shape() ->
     reference = {s.name.split("/", 1)[1] for s in sfile.scenarios if s.api == "reference"}
     assert {"get", "post-json", "put", "delete", "custom-header"} <= reference
     for s in sfile.scenarios:
+        if s.session:
+            continue  # the cookie scenarios: credentialed, from the allowed origin only
         assert set(s.credentials) == {"omit", "include"}, s.name
         assert set(s.origin_groups) == {"allowed", "denied"}, s.name
+    from fixtures.gateway import list_apis
+
+    assert {s.api for s in sfile.scenarios} == set(list_apis())
 
 
 def test_cookie_expectations_resolve_per_engine(tmp_path: Path) -> None:
