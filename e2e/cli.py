@@ -11,7 +11,7 @@ import os
 import sys
 from typing import NoReturn, Sequence
 
-from e2e.engines import ENGINE_NAMES, EngineOptions
+from e2e.engines import ENGINE_NAMES, EngineOptions, parse_connect
 from e2e.errors import (EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_MISMATCH, EXIT_OK, BadInput,
                         CorsE2EError, EnvironmentProblem)
 from e2e.scenarios import (DEFAULT_SCENARIOS, LOCAL_TARGETS, SCRIPTED_TARGET, load_scenarios,
@@ -43,8 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="only cells whose id (scenario|browser|origin|credentials) contains this")
     run.add_argument("--shuffle", metavar="SEED", type=int,
                      help="run the cells in a shuffled order (same verdicts expected)")
-    run.add_argument("--connect", metavar="WS_URL",
-                     help="run Playwright engines in a remote browser server (playwright run-server)")
+    run.add_argument("--connect", metavar="[ENGINE=]WS_URL", action="append",
+                     help="run Playwright engines in a remote browser server (playwright run-server); "
+                          "prefix chromium= or firefox= for one engine; repeatable")
     run.add_argument("--webdriver-url", metavar="URL",
                      help="run WebDriver engines on a remote WebDriver endpoint (e.g. a Selenium Grid)")
     run.add_argument("--quiet", "-q", action="store_true", help="print only differing cells and the summary")
@@ -105,15 +106,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     sfile = load_scenarios(args.scenarios)
     if args.target and args.target not in (*LOCAL_TARGETS, SCRIPTED_TARGET):
         args.target = validate_url(args.target, what="--target")
-    for flag, value, schemes in (("--connect", args.connect, ("ws", "wss")),
-                                 ("--webdriver-url", args.webdriver_url, ("http", "https"))):
-        if value and value.split("://", 1)[0] not in schemes:
-            raise BadInput(f"{flag}: {value!r} is not a {'/'.join(schemes)}:// URL")
+    connect = parse_connect(args.connect)
+    if args.webdriver_url and args.webdriver_url.split("://", 1)[0] not in ("http", "https"):
+        raise BadInput(f"--webdriver-url: {args.webdriver_url!r} is not an http(s):// URL")
     explicit = bool(args.browser)
     browsers = list(dict.fromkeys(args.browser)) if explicit else list(ENGINE_NAMES)
     matrix = MatrixRun(sfile=sfile, browsers=browsers, explicit_browsers=explicit, target=args.target,
                        keyword=args.keyword, shuffle_seed=args.shuffle,
-                       options=EngineOptions(connect=args.connect, webdriver_url=args.webdriver_url))
+                       options=EngineOptions(connect=connect, webdriver_url=args.webdriver_url))
     if not matrix.cells():
         raise BadInput(f"-k {args.keyword!r}: no cell of {sfile.path} matches")
     result = matrix.run()

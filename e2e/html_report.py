@@ -178,7 +178,7 @@ def _filters(counts: dict[str, int], engines: list[str]) -> str:
     engine_boxes = "".join(
         f'<label><input type="checkbox" name="engine" value="{_e(n)}" checked> {_e(n)}</label>'
         for n in engines)
-    return ('<form id="filters" onsubmit="return false">'
+    return ('<form id="filters">'
             f'<fieldset id="filter-outcome"><legend>Outcome</legend>{outcome_boxes}'
             '<button type="button" id="only-differ">only not as expected</button>'
             '<button type="button" id="show-all">all</button></fieldset>'
@@ -375,7 +375,7 @@ fieldset label{margin-right:.6em;padding:.1em .4em;border-radius:3px;white-space
 .scroll{overflow-x:auto}table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:2px 4px;font-size:12px}
 th.scenario{text-align:left;white-space:nowrap;font-weight:500}td.cell{text-align:center;white-space:nowrap}
 td.cell a{color:inherit;text-decoration:none;display:block}td.absent{color:#bbb;text-align:center}
-td.dim{opacity:.12}.hidden{display:none}
+td.dim{visibility:hidden}.hidden{display:none}
 sup.changed,span.changed{font-weight:700;color:#000;background:#ffeb3b;padding:0 .2em;border-radius:2px}
 details.detail{border:1px solid #ddd;border-left-width:8px;margin:.3em 0;padding:.2em .6em}
 details.detail.o-as-expected{background:#fff;color:#222;border-left-color:#66bb6a}

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from e2e.engines import ENGINE_NAMES, EngineOptions, make_engine
+from e2e.engines import ENGINE_NAMES, EngineOptions, make_engine, parse_connect
 from e2e.engines.base import Engine
 from e2e.environment import Environment
 from e2e.errors import CorsE2EError, EnvironmentProblem
@@ -41,7 +41,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "else every engine available)")
     group.addoption("--cors-json", default=None, metavar="PATH",
                     help="write the cells' results as cors-e2e JSON")
-    group.addoption("--cors-connect", default=None, metavar="WS_URL",
+    group.addoption("--cors-connect", action="append", default=[], metavar="[ENGINE=]WS_URL",
                     help="Playwright engines in a remote browser server")
     group.addoption("--cors-webdriver-url", default=None, metavar="URL",
                     help="WebDriver engines on a remote endpoint")
@@ -123,7 +123,7 @@ class CorsSession:
         self.results: RunResult | None = None
 
     def options(self) -> EngineOptions:
-        return EngineOptions(connect=self.config.getoption("cors_connect"),
+        return EngineOptions(connect=parse_connect(self.config.getoption("cors_connect")),
                              webdriver_url=self.config.getoption("cors_webdriver_url"))
 
     def engine(self, name: str) -> Engine:

@@ -35,7 +35,7 @@ def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
     (["run", "--target", "https://"], "has no host"),
     (["run", "--target", "http://127.0.0.1:99999"], "invalid port"),
     (["run", "--scenarios", "/nonexistent/s.yaml"], "/nonexistent/s.yaml: no such scenario file"),
-    (["run", "--connect", "http://x"], "--connect: 'http://x' is not a ws/wss:// URL"),
+    (["run", "--connect", "http://x"], "--connect: 'http://x' is not a ws:// or wss:// URL"),
     (["run", "-k", "no-such-cell-anywhere"], "no cell of"),
 ])
 def test_bad_input_is_one_line_and_exit_code_2(args: list[str], words: str) -> None:

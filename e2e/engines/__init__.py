@@ -1,7 +1,7 @@
 """Browser engine drivers and how to pick them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from e2e.engines.base import Engine, Observation, ProbeSpec
 
@@ -10,9 +10,30 @@ ENGINE_NAMES = ("chromium", "firefox", "webkit")
 
 @dataclass
 class EngineOptions:
-    connect: str | None = None        # ws:// endpoint of a remote Playwright browser server
+    # ws:// endpoints of remote Playwright browser servers: "" applies to every
+    # Playwright engine, an engine name to that engine only.
+    connect: dict[str, str] = field(default_factory=dict)
     webdriver_url: str | None = None  # http:// endpoint of a remote WebDriver (Selenium Grid, safaridriver)
     ignore_https_errors: bool = False
+
+    def connect_for(self, engine: str) -> str | None:
+        return self.connect.get(engine) or self.connect.get("")
+
+
+def parse_connect(values: list[str] | None) -> dict[str, str]:
+    """--connect [ENGINE=]WS_URL, repeatable, into {engine or "": url}."""
+    from e2e.errors import BadInput
+
+    out: dict[str, str] = {}
+    for value in values or []:
+        engine, sep, url = value.partition("=")
+        if not sep or engine not in ("chromium", "firefox"):
+            engine, url = "", value
+        if url.split("://", 1)[0] not in ("ws", "wss"):
+            raise BadInput(f"--connect: {value!r} is not a ws:// or wss:// URL "
+                           f"(optionally prefixed chromium= or firefox=)")
+        out[engine] = url
+    return out
 
 
 def make_engine(name: str, options: EngineOptions | None = None) -> Engine:
@@ -21,7 +42,7 @@ def make_engine(name: str, options: EngineOptions | None = None) -> Engine:
     if name in ("chromium", "firefox"):
         from e2e.engines.playwright_engine import PlaywrightEngine
 
-        return PlaywrightEngine(name, connect=options.connect,
+        return PlaywrightEngine(name, connect=options.connect_for(name),
                                 ignore_https_errors=options.ignore_https_errors)
     if name == "webkit":
         from e2e.engines.webdriver_engine import WebDriverEngine
@@ -31,4 +52,5 @@ def make_engine(name: str, options: EngineOptions | None = None) -> Engine:
     raise ValueError(f"unknown engine {name!r}")
 
 
-__all__ = ["ENGINE_NAMES", "Engine", "EngineOptions", "Observation", "ProbeSpec", "make_engine"]
+__all__ = ["ENGINE_NAMES", "Engine", "EngineOptions", "Observation", "ProbeSpec", "make_engine",
+           "parse_connect"]

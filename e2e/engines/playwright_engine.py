@@ -80,7 +80,7 @@ class PlaywrightEngine(Engine):
         try:
             if self._connect:
                 self._browser = browser_type.connect(self._connect, timeout=15000)
-                label = f"via {self._connect}"
+                label = f"via remote Playwright server {self._connect.split('?', 1)[0]}"
             else:
                 build = self._build or resolve_playwright(self.name, browser_type)
                 self._browser = browser_type.launch(**build.launch_kwargs(CHROMIUM_ARGS))

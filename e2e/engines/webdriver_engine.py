@@ -58,6 +58,9 @@ class WebDriverEngine(Engine):
 
             opts = WebKitGTKOptions()
             opts.add_argument("--automation")
+            if self._remote_url and os.environ.get("CORS_E2E_WEBKIT_BROWSER"):
+                # Where the remote driver should find MiniBrowser (its own path).
+                opts.binary_location = os.environ["CORS_E2E_WEBKIT_BROWSER"]
         opts.accept_insecure_certs = self._accept_insecure
         return opts
 

@@ -1,0 +1,270 @@
+"""Findings for a REST API (v1): pure functions over ``RestConfig``.
+
+REST APIs have no CORS engine: the preflight is whatever the OPTIONS method
+answers (usually a MOCK, as CDK and the console create it), the actual
+response is the Lambda's, and errors API Gateway generates carry CORS headers
+only if a gateway response adds them. So the checks go resource by resource,
+then over the gateway responses, then the stage.
+"""
+from __future__ import annotations
+
+from e2e.aws.config import RestConfig, RestMethod, RestResource
+from e2e.aws.findings import Finding, finding
+from e2e.aws.origins import SAFELISTED_METHODS, is_insecure, is_request_origin, literal, origin_matches
+from e2e.aws.preflight import Preflight, decode
+
+# Gateway responses a configuration makes reachable, and the status each has.
+_STATUS = {"INVALID_API_KEY": 403, "UNAUTHORIZED": 401, "ACCESS_DENIED": 403, "THROTTLED": 429,
+           "INTEGRATION_TIMEOUT": 504, "MISSING_AUTHENTICATION_TOKEN": 403}
+_ALLOW_ORIGIN = "gatewayresponse.header.access-control-allow-origin"
+_ALLOW_CREDENTIALS = "gatewayresponse.header.access-control-allow-credentials"
+
+
+def inspect_rest(cfg: RestConfig, origins: list[str]) -> list[Finding]:
+    out: list[Finding] = []
+    for resource in cfg.resources:
+        if resource.served:
+            out += _resource(cfg, resource, origins)
+    out += _gateway_responses(cfg, origins)
+    out += _stage(cfg)
+    return out
+
+
+def required_headers(cfg: RestConfig, method: RestMethod) -> list[str]:
+    """Headers a browser must send for ``method`` to get past API Gateway."""
+    headers: list[str] = []
+    if method.api_key_required and cfg.api_key_source == "HEADER":
+        headers.append("X-Api-Key")
+    if method.authorization_type in ("CUSTOM", "COGNITO_USER_POOLS") and method.authorizer_id:
+        auth = cfg.authorizers.get(method.authorizer_id, {})
+        for source in str(auth.get("identitySource", "")).split(","):
+            source = source.strip()
+            if source.lower().startswith("method.request.header."):
+                headers.append(source[len("method.request.header."):])
+    if method.authorization_type == "AWS_IAM":
+        headers += ["Authorization", "X-Amz-Date"]
+    return headers
+
+
+def _needs_preflight(cfg: RestConfig, resource: RestResource) -> list[str]:
+    """Why a browser preflights requests to this resource ([] if it need not)."""
+    why = [f"{m} is not a simple method" for m in resource.served if m not in SAFELISTED_METHODS | {"ANY"}]
+    for verb in resource.served:
+        for header in required_headers(cfg, resource.methods[verb]):
+            why.append(f"{verb} requires the {header} header")
+    return why
+
+
+def _resource(cfg: RestConfig, resource: RestResource, origins: list[str]) -> list[Finding]:
+    path = resource.path
+    options = resource.methods.get("OPTIONS")
+    if options is None:
+        anything = resource.methods.get("ANY")
+        if anything is not None:
+            if anything.secured:
+                return [finding("authorizer-on-preflight", f"ANY {path}",
+                                f"no OPTIONS method, so ANY {path} catches the preflight, and it "
+                                f"{_security(anything)}: the preflight (which carries no credentials) is refused",
+                                f"add an OPTIONS method without authorization to {path} (CDK: "
+                                f"defaultCorsPreflightOptions, which never uses an authorizer)")]
+            return []  # the Lambda answers preflights; only a browser run can judge it
+        why = _needs_preflight(cfg, resource)
+        if not why:
+            return []
+        return [finding("missing-preflight", path,
+                        f"{path} has no OPTIONS or ANY method and {'; '.join(why)}: the preflight gets "
+                        f"403 Missing Authentication Token",
+                        f"add an OPTIONS method to {path} (CDK: defaultCorsPreflightOptions or "
+                        f"addCorsPreflight; console: Enable CORS)")]
+    out: list[Finding] = []
+    if options.secured:
+        out.append(finding("authorizer-on-preflight", f"OPTIONS {path}",
+                           f"OPTIONS {path} {_security(options)}: the preflight carries no credentials "
+                           f"and is refused",
+                           f"set authorizationType NONE and apiKeyRequired false on OPTIONS {path}"))
+    pf = decode(options.integration)
+    if pf is not None:
+        out += _preflight(cfg, resource, pf, origins)
+    return out
+
+
+def _security(method: RestMethod) -> str:
+    parts = []
+    if method.authorization_type != "NONE":
+        parts.append(f"uses authorizationType {method.authorization_type}")
+    if method.api_key_required:
+        parts.append("requires an API key")
+    return " and ".join(parts)
+
+
+def _preflight(cfg: RestConfig, resource: RestResource, pf: Preflight, origins: list[str]) -> list[Finding]:
+    path, where = resource.path, f"OPTIONS {resource.path}"
+    out: list[Finding] = []
+    raw_origin = pf.raw.get("access-control-allow-origin", "(absent)")
+    if "*" in pf.origins and pf.credentials:
+        out.append(finding("wildcard-with-credentials", where,
+                           f"the preflight answers Access-Control-Allow-Origin {raw_origin} with "
+                           f"Access-Control-Allow-Credentials {pf.raw['access-control-allow-credentials']}",
+                           "list the allowed origins instead of * (CDK allowOrigins: [...]) and have the "
+                           "Lambda echo the request's origin when it is on that list"))
+    if pf.reflected:
+        out.append(finding("origin-reflected", where, pf.reflected + (
+            " (with Access-Control-Allow-Credentials true)" if pf.credentials else ""),
+            "compare the Origin with an allow-list before echoing it (as CDK's multi-origin "
+            "template does), or answer a fixed origin", severity="error" if pf.credentials else "warning"))
+    for origin in pf.origins:
+        if is_insecure(origin):
+            out.append(finding("insecure-origin", where,
+                               f"the preflight allows {origin}, an http:// origin, on an https API",
+                               f"serve the frontend over https and allow {origin.replace('http://', 'https://', 1)}"))
+    served = [m for m in resource.served if m not in SAFELISTED_METHODS | {"ANY"}]
+    allowed_methods = {m.upper() for m in pf.methods or []}
+    wildcard_methods = "*" in allowed_methods and not pf.credentials
+    missing = [m for m in served if m not in allowed_methods and not wildcard_methods]
+    if missing:
+        out.append(finding("method-not-allowed", where,
+                           f"{path} serves {', '.join(missing)} but the preflight's "
+                           f"Access-Control-Allow-Methods is {_shown(pf, 'access-control-allow-methods')}",
+                           f"add {', '.join(missing)} to allowMethods (or leave CDK's default, all methods)"))
+    out += _headers(cfg, resource, pf)
+    if not pf.reflected and "*" not in pf.origins:
+        for origin in origins:
+            if not origin_matches(origin, pf.origins):
+                out.append(finding("origin-not-allowed", where,
+                                   f"{origin} is not among the origins the preflight answers "
+                                   f"({', '.join(pf.origins) or 'none'}); it gets "
+                                   f"{pf.origins[0] if pf.origins else 'no Allow-Origin'} back",
+                                   f"add {origin} to allowOrigins"))
+    return out
+
+
+def _headers(cfg: RestConfig, resource: RestResource, pf: Preflight) -> list[Finding]:
+    where = f"OPTIONS {resource.path}"
+    allowed = {h.lower() for h in pf.headers or []}
+    needed: dict[str, list[str]] = {}
+    for verb in resource.served:
+        for header in required_headers(cfg, resource.methods[verb]):
+            needed.setdefault(header, []).append(verb)
+    out: list[Finding] = []
+    for header, verbs in needed.items():
+        if header.lower() in allowed:
+            continue
+        because = f"{'/'.join(verbs)} {resource.path} requires {header}"
+        if "*" in allowed and header.lower() == "authorization" and not pf.credentials:
+            out.append(finding("wildcard-authorization", where,
+                               f"{because}, and the preflight relies on Access-Control-Allow-Headers * "
+                               f"for it; * never covers Authorization",
+                               "list Authorization explicitly in allowHeaders"))
+        elif "*" in allowed and not pf.credentials:
+            continue
+        else:
+            out.append(finding("header-not-allowed", where,
+                               f"{because}, but the preflight's Access-Control-Allow-Headers is "
+                               f"{_shown(pf, 'access-control-allow-headers')}"
+                               + (" (* is a literal name on credentialed requests)" if "*" in allowed else ""),
+                               f"add {header} to allowHeaders"))
+    return out
+
+
+def _shown(pf: Preflight, header: str) -> str:
+    return pf.raw.get(header, "absent")
+
+
+def _gateway_responses(cfg: RestConfig, origins: list[str]) -> list[Finding]:
+    out: list[Finding] = []
+    for kind, resp in sorted(cfg.gateway_responses.items()):
+        params = {k.lower(): v for k, v in (resp.get("responseParameters") or {}).items()}
+        source = params.get(_ALLOW_ORIGIN)
+        if source is None:
+            continue
+        where = f"gatewayResponses/{kind}"
+        value = literal(source)
+        credentials = (literal(params.get(_ALLOW_CREDENTIALS, "")) or "").lower() == "true"
+        if value == "*" and credentials:
+            out.append(finding("wildcard-with-credentials", where,
+                               f"{kind} answers Access-Control-Allow-Origin {source} with "
+                               f"Access-Control-Allow-Credentials {params[_ALLOW_CREDENTIALS]}",
+                               "answer a fixed origin (the frontend's) instead of *"))
+        elif is_request_origin(source):
+            out.append(finding("origin-reflected", where,
+                               f"{kind} maps Access-Control-Allow-Origin from {source}: every site may read "
+                               f"these errors" + (" with credentials" if credentials else ""),
+                               "answer a fixed origin (gateway responses cannot compare with a list)",
+                               severity="error" if credentials else "warning"))
+        elif value is not None:
+            if is_insecure(value):
+                out.append(finding("insecure-origin", where, f"{kind} allows {value}, an http:// origin",
+                                   f"serve the frontend over https and allow {value.replace('http://', 'https://', 1)}"))
+            for origin in origins:
+                if value != "*" and not origin_matches(origin, [value]):
+                    out.append(finding("origin-not-allowed", where,
+                                       f"{kind} answers Access-Control-Allow-Origin {source}, so {origin} "
+                                       f"cannot read these errors", f"answer {origin} there"))
+    out += _errors_without_cors(cfg)
+    return out
+
+
+def _reachable_errors(cfg: RestConfig) -> dict[str, list[str]]:
+    """Gateway response types this configuration can produce -> why."""
+    why: dict[str, list[str]] = {}
+    for resource in cfg.resources:
+        for verb in resource.served:
+            m = resource.methods[verb]
+            at = f"{verb} {resource.path}"
+            if m.api_key_required:
+                why.setdefault("INVALID_API_KEY", []).append(f"{at} requires an API key")
+            if m.authorization_type != "NONE":
+                why.setdefault("UNAUTHORIZED", []).append(f"{at} uses authorizationType {m.authorization_type}")
+                why.setdefault("ACCESS_DENIED", []).append(f"{at} uses authorizationType {m.authorization_type}")
+            arn = m.lambda_arn
+            if m.integration_type in ("AWS_PROXY", "AWS") and arn in cfg.lambda_timeouts:
+                limit_ms = int(m.integration.get("timeoutInMillis") or 29000)
+                if limit_ms < cfg.lambda_timeouts[arn] * 1000:
+                    why.setdefault("INTEGRATION_TIMEOUT", []).append(
+                        f"{at} times out after {limit_ms} ms while its Lambda may run "
+                        f"{cfg.lambda_timeouts[arn]:g} s")
+    for key, settings in sorted(cfg.method_settings.items()):
+        if "throttlingRateLimit" in settings or "throttlingBurstLimit" in settings:
+            if settings.get("throttlingRateLimit", -1) >= 0 or settings.get("throttlingBurstLimit", -1) >= 0:
+                why.setdefault("THROTTLED", []).append(
+                    f"stage {cfg.api.stage} throttles {key} (rate {settings.get('throttlingRateLimit')}, "
+                    f"burst {settings.get('throttlingBurstLimit')})")
+    return why
+
+
+def _has_allow_origin(resp: dict | None) -> bool:
+    params = {k.lower() for k in ((resp or {}).get("responseParameters") or {})}
+    return _ALLOW_ORIGIN in params
+
+
+def _errors_without_cors(cfg: RestConfig) -> list[Finding]:
+    out: list[Finding] = []
+    for kind, why in sorted(_reachable_errors(cfg).items()):
+        status = _STATUS[kind]
+        parent = "DEFAULT_4XX" if status < 500 else "DEFAULT_5XX"
+        own = cfg.gateway_responses.get(kind)
+        # A specific type that was not customised inherits its DEFAULT_xXX.
+        customised = own is not None and not own.get("defaultResponse", False) and bool(
+            own.get("responseParameters") or own.get("responseTemplates") or own.get("statusCode"))
+        effective = own if customised else cfg.gateway_responses.get(parent)
+        if _has_allow_origin(effective):
+            continue
+        out.append(finding("errors-without-cors", f"gatewayResponses/{kind}",
+                           f"{'; '.join(why[:3])}{' ...' if len(why) > 3 else ''}, and the {status} "
+                           f"{kind} response (nor {parent}) has no Access-Control-Allow-Origin: the "
+                           f"frontend sees a CORS error instead",
+                           f"add gatewayresponse.header.Access-Control-Allow-Origin (and -Credentials, "
+                           f"Vary) to {parent} or {kind}"))
+    return out
+
+
+def _stage(cfg: RestConfig) -> list[Finding]:
+    out = []
+    for key, s in sorted(cfg.method_settings.items()):
+        rate, burst = s.get("throttlingRateLimit"), s.get("throttlingBurstLimit")
+        if rate == 0 or burst == 0:
+            out.append(finding("throttled-to-zero", f"stage {cfg.api.stage}",
+                               f"methodSettings {key}: throttlingRateLimit {rate}, throttlingBurstLimit "
+                               f"{burst}: every request, preflights included, gets 429 without CORS headers",
+                               "raise the stage (or usage plan) throttling limits"))
+    return out

@@ -1,0 +1,134 @@
+"""The paths a team uses to spread a matrix over other machines, tested against
+local stand-ins on loopback: Playwright engines in a `playwright run-server`
+(--connect), WebKit on a WebDriver endpoint (--webdriver-url, the same code
+path as a Selenium Grid or safaridriver), here WebKitWebDriver run as a server."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from e2e.engines.resolve import resolve_webkitgtk
+from e2e.engines.xvfb import Xvfb
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = [sys.executable, "-m", "e2e.cli"]
+SCENARIOS = "target: local\napi: reference\nscenarios:\n" \
+            "  - {name: post, path: /items, method: POST, headers: {Content-Type: application/json},\n" \
+            "     body: '{}', credentials: [omit, include], expect: {allowed: allowed, denied: blocked}}\n"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port: int, proc: subprocess.Popen, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError("server did not listen")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def scenario_file(tmp_path: Path) -> Path:
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIOS)
+    return path
+
+
+@pytest.fixture
+def playwright_server() -> Iterator[str]:
+    port = free_port()
+    # --unsafe lets a client choose the executable: here, Debian's builds.
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "playwright"), "run-server", "--port", str(port),
+                             "--host", "127.0.0.1", "--unsafe"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_listening(port, proc)
+        yield f"ws://127.0.0.1:{port}/"
+    finally:
+        stop(proc)
+
+
+def with_launch_options(url: str, **options: object) -> str:
+    return url + "?launch-options=" + urllib.parse.quote(json.dumps(options))
+
+
+def test_playwright_engines_run_in_a_remote_browser_server(playwright_server: str, scenario_file: Path,
+                                                           tmp_path: Path) -> None:
+    chromium = with_launch_options(playwright_server, executablePath="/usr/bin/chromium",
+                                   args=["--disable-background-networking", "--disable-component-update"])
+    firefox = with_launch_options(playwright_server, channel="moz-firefox",
+                                  executablePath="/usr/bin/firefox-esr")
+    out = tmp_path / "r.json"
+    proc = subprocess.run([*CLI, "run", "--scenarios", str(scenario_file), "--browser", "chromium",
+                           "--browser", "firefox", "--connect", f"chromium={chromium}",
+                           "--connect", f"firefox={firefox}", "--json", str(out)],
+                          capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(out.read_text())
+    assert all("via remote Playwright server ws://127.0.0.1" in v for v in data["engines"].values())
+    assert sorted(data["engines"]) == ["chromium", "firefox"]
+    assert [c["verdict"] for c in data["cells"] if c["origin"] == "denied"] == ["blocked"] * 4
+    # Chromium's CDP evidence works through the remote server too.
+    assert {c["engine_detail"] for c in data["cells"]
+            if c["browser"] == "chromium" and c["origin"] == "denied"} == {
+        "PreflightAllowOriginMismatch (https://app.example.com)"}
+
+
+@pytest.fixture
+def webdriver_server() -> Iterator[str]:
+    driver, _browser = resolve_webkitgtk()
+    xvfb = Xvfb()
+    env = dict(os.environ, DISPLAY=xvfb.start(), NO_AT_BRIDGE="1", GTK_A11Y="none",
+               DBUS_SESSION_BUS_ADDRESS="disabled:")
+    port = free_port()
+    proc = subprocess.Popen([driver, f"--port={port}", "--host=local"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_listening(port, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+        xvfb.stop()
+
+
+def test_webkit_runs_on_a_remote_webdriver_endpoint(webdriver_server: str, scenario_file: Path,
+                                                    tmp_path: Path) -> None:
+    _driver, browser = resolve_webkitgtk()
+    out = tmp_path / "r.json"
+    proc = subprocess.run([*CLI, "run", "--scenarios", str(scenario_file), "--browser", "webkit",
+                           "--webdriver-url", webdriver_server, "--json", str(out)],
+                          capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "CORS_E2E_WEBKIT_BROWSER": browser})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(out.read_text())
+    assert data["engines"]["webkit"].startswith("WebKitGTK ")
+    assert data["engines"]["webkit"].endswith(f"via WebDriver at {webdriver_server}")
+    assert {(c["origin"], c["verdict"]) for c in data["cells"]} == {("allowed", "allowed"),
+                                                                     ("denied", "blocked")}

@@ -1,0 +1,72 @@
+"""WebKitGTK needs an X display: the harness starts a private Xvfb when there
+is none and stops it with the engine."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from e2e.engines.webdriver_engine import WebDriverEngine
+from e2e.engines.xvfb import Xvfb, needs_display
+from e2e.errors import EnvironmentProblem
+
+pytestmark = pytest.mark.browser
+
+
+def test_xvfb_starts_on_a_free_display_and_stops() -> None:
+    xvfb = Xvfb()
+    display = xvfb.start()
+    assert display.startswith(":") and display[1:].isdigit()
+    proc = xvfb.process
+    assert proc is not None and proc.poll() is None
+    # The display answers (xdpyinfo is not installed everywhere; a client connect is enough).
+    number = display[1:]
+    assert os.path.exists(f"/tmp/.X11-unix/X{number}")
+    xvfb.stop()
+    assert proc.poll() is not None
+    xvfb.stop()  # twice is fine
+
+
+def test_two_xvfb_servers_get_different_displays() -> None:
+    a, b = Xvfb(), Xvfb()
+    try:
+        assert a.start() != b.start()
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_the_webkit_engine_starts_xvfb_only_without_a_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert needs_display()
+    engine = WebDriverEngine()
+    engine.start()
+    try:
+        assert engine._xvfb is not None
+        xvfb_proc = engine._xvfb.process
+        assert xvfb_proc is not None and xvfb_proc.poll() is None
+    finally:
+        engine.close()
+    assert xvfb_proc.poll() is not None
+    assert engine._xvfb is None
+
+
+def test_an_existing_display_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    own = Xvfb()
+    monkeypatch.setenv("DISPLAY", own.start())
+    try:
+        engine = WebDriverEngine()
+        engine.start()
+        try:
+            assert engine._xvfb is None
+        finally:
+            engine.close()
+    finally:
+        own.stop()
+
+
+def test_without_xvfb_the_error_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(EnvironmentProblem, match="apt-get install -y xvfb xauth"):
+        Xvfb().start()
