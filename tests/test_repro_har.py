@@ -215,3 +215,9 @@ def test_a_response_without_a_status_code_is_bad_input(tmp_path: Path) -> None:
     raw["response"]["status"] = "200"
     with pytest.raises(BadInput, match=r"log\.entries\[0\]\.response\.status: must be an HTTP status code"):
         load_har(write(tmp_path, [raw]))
+
+
+def test_the_saved_chromium_har_of_the_same_failure_has_no_response_to_replay() -> None:
+    [case] = load_har(DATA / "broken-fixture-chromium.har")
+    assert case.request.method == "POST" and case.request.cross_origin
+    assert not case.replayable and any("use --live" in n for n in case.notes)

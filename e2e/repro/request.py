@@ -54,6 +54,7 @@ BROWSER_ADDED_HEADERS = frozenset({
     "upgrade-insecure-requests",  # navigations only
     "if-none-match", "if-modified-since",  # HTTP-cache revalidation
     "x-client-data",              # Chrome, to Google properties
+    "authority",                  # older Chromium copied HTTP/2's :authority as a header
 })
 _NO_CACHE_PAIR = ("pragma", "cache-control")  # DevTools' "Disable cache" adds both as no-cache
 
