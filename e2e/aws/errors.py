@@ -79,7 +79,17 @@ def is_not_found(exc: BaseException) -> bool:
 
 def translate(exc: BaseException, *, doing: str, region: str | None = None) -> CorsE2EError:
     """The one-line typed error for a botocore failure during ``doing``
-    (e.g. "reading REST API abc123")."""
+    (e.g. "reading REST API abc123"); AWS's error code stays on it as ``aws_code``."""
+    err = _translate(exc, doing, region)
+    err.aws_code = error_code(exc)  # type: ignore[attr-defined]
+    return err
+
+
+def aws_code(err: BaseException) -> str:
+    return str(getattr(err, "aws_code", ""))
+
+
+def _translate(exc: BaseException, doing: str, region: str | None) -> CorsE2EError:
     where = f" in {region}" if region else ""
     if isinstance(exc, (NoCredentialsError, PartialCredentialsError, TokenRetrievalError)):
         return NoCredentials(f"{doing}: no AWS credentials found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID "
