@@ -5,9 +5,13 @@ deployed API by URL), plus the servers' own record of each cell's exchanges.
 from __future__ import annotations
 
 import time
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+from dataclasses import replace
+
+from e2e.engines import EngineOptions
 from e2e.errors import BadInput
+from e2e.origins import OriginServer
 from e2e.exchange import CELL_PARAM, Exchange
 from e2e.scenarios import (LOCAL_TARGETS, SCRIPTED_TARGET, STUB_ALLOWED, STUB_DENIED, Origin,
                            Scenario, ScenarioFile, validate_url)
@@ -32,6 +36,8 @@ class Environment:
                 raise BadInput(f"{sfile.path}: scenarios ({missing[0]}): api: a {self.target} target "
                                f"needs the fixture API each scenario calls")
         self.stub: StubFrontend | None = None
+        self._origin_server: OriginServer | None = None
+        self.impersonated = sorted({o.spec for o in sfile.origins if o.spec not in (STUB_ALLOWED, STUB_DENIED)})
         self._gateway = None
         self._scripted = None
         self._api_urls: dict[str, str] = {}
@@ -42,6 +48,10 @@ class Environment:
     def start(self) -> "Environment":
         try:
             self.stub = StubFrontend().start()
+            if self.impersonated:
+                from frontend_stub.app import create_app
+
+                self._origin_server = OriginServer(create_app(), self.impersonated).start()
             if self.target in LOCAL_TARGETS:
                 self._start_gateway()
             elif self.target == SCRIPTED_TARGET:
@@ -83,13 +93,13 @@ class Environment:
             self._scripted.script(prefix + scenario.path.split("?")[0], scenario.respond)
 
     def close(self) -> None:
-        for closer in (self._gateway, self._scripted, self.stub):
+        for closer in (self._gateway, self._scripted, self._origin_server, self.stub):
             if closer is not None:
                 try:
                     closer.close()
                 except Exception:  # noqa: BLE001 - tear everything down whatever fails
                     pass
-        self._gateway = self._scripted = self.stub = None
+        self._gateway = self._scripted = self._origin_server = self.stub = None
 
     def __enter__(self) -> "Environment":
         return self.start()
@@ -104,8 +114,18 @@ class Environment:
             return self.stub.allowed_origin
         if origin.spec == STUB_DENIED:
             return self.stub.denied_origin
-        raise BadInput(f"{self.sfile.path}: origins.{origin.group}: serving pages at {origin.spec} "
-                       f"is not supported yet; use {STUB_ALLOWED} or {STUB_DENIED}")
+        return origin.spec  # served for real by the origin server (e2e.origins)
+
+    def engine_options(self, base: EngineOptions) -> EngineOptions:
+        """The engines' options plus what impersonated origins need at launch."""
+        if self._origin_server is None:
+            return base
+        server = self._origin_server
+        return replace(base, ignore_https_errors=True, chromium_args=server.chromium_args(),
+                       firefox_prefs=server.firefox_prefs(),
+                       webkit_args=[f"--proxy={server.proxy_url}", "--ignore-tls-errors",
+                                    # loopback (the API, the stub) never goes through the proxy
+                                    "--ignore-host=localhost,127.0.0.1,::1"])
 
     def page_url(self, origin: Origin) -> str:
         return self.origin(origin) + "/"
@@ -116,17 +136,23 @@ class Environment:
             return self._api_kinds[scenario.api or ""]
         return "scripted" if self.target == SCRIPTED_TARGET else "remote"
 
-    def base_url(self, scenario: Scenario) -> str:
+    def base_url(self, scenario: Scenario, page_origin: str | None = None) -> str:
         if self.target in LOCAL_TARGETS:
-            return self._api_urls[scenario.api or ""]
-        if self.target == SCRIPTED_TARGET:
+            base = self._api_urls[scenario.api or ""]
+        elif self.target == SCRIPTED_TARGET:
             assert self._scripted is not None
-            return self._scripted.base_url + self._scripted_prefix[scenario.name]
-        return self.target
+            base = self._scripted.base_url + self._scripted_prefix[scenario.name]
+        else:
+            return self.target
+        if page_origin and page_origin.startswith("https:") and self._origin_server is not None:
+            # An https page calls the local server through a TLS front (no mixed content).
+            parts = urlsplit(base)
+            base = self._origin_server.https_front(parts.port or 80) + parts.path
+        return base
 
-    def request_url(self, scenario: Scenario, token: str) -> str:
+    def request_url(self, scenario: Scenario, token: str, page_origin: str | None = None) -> str:
         """The scenario's URL, tagged with the cell's token (see CELL_PARAM)."""
-        url = self.base_url(scenario) + scenario.path
+        url = self.base_url(scenario, page_origin) + scenario.path
         sep = "&" if "?" in url else "?"
         return f"{url}{sep}{CELL_PARAM}={quote(token)}"
 

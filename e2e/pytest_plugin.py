@@ -126,21 +126,24 @@ class CorsSession:
         return EngineOptions(connect=parse_connect(self.config.getoption("cors_connect")),
                              webdriver_url=self.config.getoption("cors_webdriver_url"))
 
-    def engine(self, name: str) -> Engine:
-        if name in self.engine_errors:
-            raise EnvironmentProblem(self.engine_errors[name])
-        if name not in self.engines:
-            engine = make_engine(name, self.options())
+    def engine(self, name: str, env: Environment) -> Engine:
+        # Impersonated origins are fixed when a browser launches: such a file
+        # gets browsers of its own; all other files share one per engine.
+        key = f"{name}@{env.sfile.path}" if env.impersonated else name
+        if key in self.engine_errors:
+            raise EnvironmentProblem(self.engine_errors[key])
+        if key not in self.engines:
+            engine = make_engine(name, env.engine_options(self.options()))
             try:
                 engine.start()
             except EnvironmentProblem as exc:
                 engine.close()
-                self.engine_errors[name] = str(exc)
+                self.engine_errors[key] = str(exc)
                 raise
-            self.engines[name] = engine
+            self.engines[key] = engine
             if self.results is not None:
                 self.results.engines[name] = engine.version
-        return self.engines[name]
+        return self.engines[key]
 
     def environment(self, sfile: ScenarioFile) -> Environment:
         if sfile.path not in self.envs:
@@ -199,7 +202,7 @@ class CorsCellItem(pytest.Item):
 
         session = self.config.stash[_SESSION]
         env = session.environment(self.sfile)
-        engine = session.engine(self.cell.browser)
+        engine = session.engine(self.cell.browser, env)
         result = run_cell(engine, env, self.cell)
         session.record(result)
         self.user_properties.append(("verdict", result.verdict))

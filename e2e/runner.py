@@ -35,18 +35,18 @@ def run_cell(engine: Engine, env: Environment, cell: Cell) -> CellResult:
     started = time.perf_counter()
     scenario = cell.scenario
     token = uuid.uuid4().hex[:20]
-    url = env.request_url(scenario, token)
+    page_url = env.page_url(cell.origin)
+    url = env.request_url(scenario, token, page_url)
     session_url = None
     if scenario.session:
         # Its own token, so the session exchange is not mistaken for the cell's;
         # the cookie's value is the cell's token, so a stale cookie never counts.
-        base = env.base_url(scenario) + scenario.session
+        base = env.base_url(scenario, page_url) + scenario.session
         session_url = f"{base}{'&' if '?' in base else '?'}{CELL_PARAM}={token}s&value={token}"
     spec = ProbeSpec(url=url, method=scenario.method, headers=dict(scenario.headers),
                      body=scenario.body, credentials=cell.credentials, timeout_ms=scenario.timeout_ms,
                      session_url=session_url)
     engine.reset_state()
-    page_url = env.page_url(cell.origin)
     obs = engine.probe(page_url, spec)
     rejected = obs.outcome != "resolved"
     exchanges = env.exchanges(token, settle_s=0.05 if rejected else 0.0)
@@ -133,7 +133,7 @@ class MatrixRun:
                 self.on_result(res)
 
         def engine_thread(name: str, mine: list[Cell]) -> None:
-            engine = make_engine(name, self.options)
+            engine = make_engine(name, env.engine_options(self.options))
             try:
                 engine.start()
                 with lock:

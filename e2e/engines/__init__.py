@@ -15,6 +15,10 @@ class EngineOptions:
     connect: dict[str, str] = field(default_factory=dict)
     webdriver_url: str | None = None  # http:// endpoint of a remote WebDriver (Selenium Grid, safaridriver)
     ignore_https_errors: bool = False
+    # Set by the environment when pages are served at impersonated origins (e2e.origins).
+    chromium_args: list[str] = field(default_factory=list)
+    firefox_prefs: dict[str, object] = field(default_factory=dict)
+    webkit_args: list[str] = field(default_factory=list)
 
     def connect_for(self, engine: str) -> str | None:
         return self.connect.get(engine) or self.connect.get("")
@@ -43,12 +47,14 @@ def make_engine(name: str, options: EngineOptions | None = None) -> Engine:
         from e2e.engines.playwright_engine import PlaywrightEngine
 
         return PlaywrightEngine(name, connect=options.connect_for(name),
-                                ignore_https_errors=options.ignore_https_errors)
+                                ignore_https_errors=options.ignore_https_errors,
+                                extra_args=options.chromium_args, firefox_prefs=options.firefox_prefs)
     if name == "webkit":
         from e2e.engines.webdriver_engine import WebDriverEngine
 
         return WebDriverEngine(name, remote_url=options.webdriver_url,
-                               accept_insecure_certs=options.ignore_https_errors)
+                               accept_insecure_certs=options.ignore_https_errors,
+                               extra_args=options.webkit_args)
     raise ValueError(f"unknown engine {name!r}")
 
 

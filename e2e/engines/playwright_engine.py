@@ -55,7 +55,10 @@ _SHARED = _SharedPlaywright()
 
 class PlaywrightEngine(Engine):
     def __init__(self, name: str, *, connect: str | None = None, build: EngineBuild | None = None,
-                 ignore_https_errors: bool = False) -> None:
+                 ignore_https_errors: bool = False, extra_args: list[str] | None = None,
+                 firefox_prefs: dict[str, Any] | None = None) -> None:
+        self._extra_args = list(extra_args or [])
+        self._firefox_prefs = dict(firefox_prefs or {})
         self.name = name
         self._connect = connect
         self._build = build
@@ -83,7 +86,10 @@ class PlaywrightEngine(Engine):
                 label = f"via remote Playwright server {self._connect.split('?', 1)[0]}"
             else:
                 build = self._build or resolve_playwright(self.name, browser_type)
-                self._browser = browser_type.launch(**build.launch_kwargs(CHROMIUM_ARGS))
+                kwargs = build.launch_kwargs(CHROMIUM_ARGS + self._extra_args)
+                if self.name == "firefox" and self._firefox_prefs:
+                    kwargs["firefox_user_prefs"] = self._firefox_prefs
+                self._browser = browser_type.launch(**kwargs)
                 label = build.label
         except PlaywrightError as exc:
             self.close()

@@ -34,7 +34,9 @@ _QUIET_GTK = {"NO_AT_BRIDGE": "1", "GTK_A11Y": "none",
 
 class WebDriverEngine(Engine):
     def __init__(self, name: str = "webkit", *, remote_url: str | None = None,
-                 accept_insecure_certs: bool = False, browser: str = "webkitgtk") -> None:
+                 accept_insecure_certs: bool = False, browser: str = "webkitgtk",
+                 extra_args: list[str] | None = None) -> None:
+        self._extra_args = list(extra_args or [])
         self.name = name
         self._remote_url = remote_url
         self._accept_insecure = accept_insecure_certs
@@ -58,6 +60,8 @@ class WebDriverEngine(Engine):
 
             opts = WebKitGTKOptions()
             opts.add_argument("--automation")
+            for arg in self._extra_args:
+                opts.add_argument(arg)
             if self._remote_url and os.environ.get("CORS_E2E_WEBKIT_BROWSER"):
                 # Where the remote driver should find MiniBrowser (its own path).
                 opts.binary_location = os.environ["CORS_E2E_WEBKIT_BROWSER"]
