@@ -37,13 +37,17 @@ UNEXPECTEDLY_BLOCKED = "unexpectedly-blocked"
 UNEXPECTEDLY_ALLOWED = "unexpectedly-allowed"
 NETWORK_ERROR = "network-error"
 TIMEOUT = "timeout"
-OUTCOMES = (AS_EXPECTED, UNEXPECTEDLY_BLOCKED, UNEXPECTEDLY_ALLOWED, NETWORK_ERROR, TIMEOUT)
+# The verdict is the expected one but the session cookie was sent when it
+# should have been withheld, or the other way round (scenario expect_cookie).
+COOKIE_DIFFERS = "cookie-differs"
+OUTCOMES = (AS_EXPECTED, UNEXPECTEDLY_BLOCKED, UNEXPECTEDLY_ALLOWED, NETWORK_ERROR, TIMEOUT, COOKIE_DIFFERS)
 OUTCOME_LABELS = {
     AS_EXPECTED: "as expected",
     UNEXPECTEDLY_BLOCKED: "unexpectedly blocked",
     UNEXPECTEDLY_ALLOWED: "unexpectedly allowed",
     NETWORK_ERROR: "network error",
     TIMEOUT: "timeout",
+    COOKIE_DIFFERS: "cookie not as expected",
 }
 
 
@@ -52,6 +56,8 @@ def outcome(cell: Mapping[str, Any]) -> str:
     if cell.get("match"):
         return AS_EXPECTED
     verdict = cell.get("verdict")
+    if verdict == cell.get("expected"):
+        return COOKIE_DIFFERS  # the only other thing a cell can get wrong
     if verdict == "blocked":
         return UNEXPECTEDLY_BLOCKED
     if verdict == "allowed":
@@ -229,6 +235,8 @@ def _matrix(cells: list[Mapping[str, Any]], engines: list[str], anchors: dict[in
                 tip = f"{_s(c.get('id'))}: expected {_s(c.get('expected'))}, got {_s(c.get('verdict'))}"
                 if c.get("reason"):
                     tip += f" ({_s(c.get('reason'))})"
+                if out == COOKIE_DIFFERS:
+                    tip += f"; {OUTCOME_LABELS[out]}: {_cookie(c)}"
                 tds.append(
                     f'<td class="cell o-{_e(out)}" data-id="{_e(c.get("id"))}" data-outcome="{_e(out)}" '
                     f'data-engine="{_e(eng)}" data-origin="{_e(o)}" data-credentials="{_e(k)}" '
@@ -286,6 +294,7 @@ def _details(c: Mapping[str, Any], anchor: str, change: str | None, evidence_bas
         ("layer", c.get("layer")),
         ("hidden status", c.get("underlying_status")),
         ("preflight", {True: "sent", False: "not sent"}.get(c.get("preflight"))),  # type: ignore[arg-type]
+        ("session cookie", _cookie(c)),
         ("engine said", c.get("engine_detail")),
         ("page error", c.get("error")),
         ("Fetch standard", _oracle(c)),
@@ -310,6 +319,16 @@ def _details(c: Mapping[str, Any], anchor: str, change: str | None, evidence_bas
     return (f'<details id="{anchor}" class="detail o-{_e(out)}" data-id="{_e(c.get("id"))}" '
             f'data-outcome="{_e(out)}" data-engine="{_e(c.get("browser"))}">'
             f"<summary>{summary}</summary>{''.join(body)}</details>")
+
+
+def _cookie(c: Mapping[str, Any]) -> str | None:
+    sent, expected = c.get("cookie_sent"), c.get("expected_cookie")
+    if sent is None and expected is None:
+        return None
+    text = {True: "sent", False: "not sent"}.get(sent, "unknown")  # type: ignore[arg-type]
+    if expected is not None:
+        text += f" (expected {'sent' if expected else 'withheld'})"
+    return text
 
 
 def _oracle(c: Mapping[str, Any]) -> str | None:
@@ -368,6 +387,7 @@ padding:.2em .6em;border-radius:4px}ul.counts .n{font-weight:700}
 .o-unexpectedly-allowed{background:#ad1457;color:#fff}
 .o-network-error{background:#e65100;color:#fff}
 .o-timeout{background:#bf360c;color:#fff}
+.o-cookie-differs{background:#6a1b9a;color:#fff}
 .count.o-cells,.count.o-differ{background:#eceff1;color:#222}
 form#filters{display:flex;gap:1em;flex-wrap:wrap;margin:.6em 0}fieldset{border:1px solid #ccc;border-radius:4px}
 fieldset label{margin-right:.6em;padding:.1em .4em;border-radius:3px;white-space:nowrap}
@@ -382,6 +402,7 @@ details.detail.o-as-expected{background:#fff;color:#222;border-left-color:#66bb6
 details.detail:not(.o-as-expected){background:#fff;color:#222}
 details.detail.o-unexpectedly-blocked{border-left-color:#d32f2f}details.detail.o-unexpectedly-allowed{border-left-color:#ad1457}
 details.detail.o-network-error{border-left-color:#e65100}details.detail.o-timeout{border-left-color:#bf360c}
+details.detail.o-cookie-differs{border-left-color:#6a1b9a}
 details:target{outline:3px solid #1976d2}summary{cursor:pointer}.badge{padding:0 .4em;border-radius:3px;font-size:12px}
 dl.facts{display:grid;grid-template-columns:max-content auto;gap:0 1em}dl.facts dd{word-break:break-all}
 .explanation{background:#e3f2fd;padding:.4em .6em;border-radius:4px}

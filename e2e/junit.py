@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def testcase_name(cell_id: str) -> str:
+def case_name(cell_id: str) -> str:
     """The pytest plugin's name for a cell (e2e.pytest_plugin)."""
     return f"test_cors[{cell_id}]"
 
@@ -45,6 +45,10 @@ def failure_message(cell: Mapping[str, Any]) -> str:
         text += f" (status {cell.get('status')})"
     if cell.get("reason"):
         text += f", reason {_x(cell.get('reason'))}"
+    expected_cookie = cell.get("expected_cookie")
+    if expected_cookie is not None and cell.get("cookie_sent") != expected_cookie:
+        text += (f"; expected the session cookie to be {'sent' if expected_cookie else 'withheld'}, "
+                 f"it was {'sent' if cell.get('cookie_sent') else 'not sent'}")
     return f"{OUTCOME_LABELS[outcome(cell)]}: {text}"
 
 
@@ -65,7 +69,8 @@ def _failure_text(cell: Mapping[str, Any]) -> str:
 
 
 _CELL_PROPERTIES = ("expected", "verdict", "reason", "status", "layer", "browser", "origin", "credentials",
-                    "page_origin", "method", "url", "api", "oracle_verdict", "oracle_agrees", "deviation")
+                    "page_origin", "method", "url", "api", "oracle_verdict", "oracle_agrees", "deviation",
+                    "cookie_sent", "expected_cookie")
 
 
 def build_junit(doc: Mapping[str, Any], *, comparison: Comparison | None = None) -> ET.Element:
@@ -96,7 +101,7 @@ def build_junit(doc: Mapping[str, Any], *, comparison: Comparison | None = None)
     for cell in cells:
         ms = cell.get("duration_ms")
         case = ET.SubElement(suite, "testcase", {
-            "classname": _x(cell.get("scenario")), "name": _x(testcase_name(str(cell.get("id")))),
+            "classname": _x(cell.get("scenario")), "name": _x(case_name(str(cell.get("id")))),
             "time": f"{float(ms) / 1000:.3f}" if isinstance(ms, (int, float)) else "0.000"})
         cprops = ET.SubElement(case, "properties")
         for key in _CELL_PROPERTIES:

@@ -63,10 +63,9 @@ class Progress:
             if self._closed:
                 return
             self.done[name] = self.done.get(name, 0) + 1
-            self.totals.setdefault(name, self.done[name])
             if not isinstance(result, str) and not getattr(result, "match", True):
                 self.differ += 1
-            finished_engine = self.done[name] == self.totals[name]
+            finished_engine = self.done[name] == self.totals.get(name)
             if finished_engine and not self.tty:
                 self._write_line(f"{name} finished: {self.done[name]}/{self.totals[name]} cells")
             self._update(force=finished_engine and self.tty)
@@ -101,6 +100,7 @@ class Progress:
         parts = [f"{done}/{total} cells"]
         for name, n in self.totals.items():
             parts.append(f"{name} failed" if name in self.failed else f"{name} {self.done.get(name, 0)}/{n}")
+        parts += [f"{name} {n}" for name, n in self.done.items() if name not in self.totals]
         if self.differ:
             parts.append(f"{self.differ} differ")
         return "  ".join(parts)

@@ -106,7 +106,7 @@ def test_an_engine_that_did_not_run_explains_its_removed_cells() -> None:
 @pytest.mark.parametrize("content, problem", [
     (None, "no such file (a run with --json {p} makes one)"),
     ("", "not JSON: Expecting value at line 1 column 1"),
-    ("{\"cells\": [}", "not JSON: Expecting value at line 1 column 11"),
+    ("{\"cells\": [}", "not JSON: Expecting value at line 1 column 12"),
     ("[1, 2]", 'not a cors-e2e JSON result (no "cells" list); give the file a run wrote with --json'),
     ('{"schema": 1, "summary": {}}', 'not a cors-e2e JSON result (no "cells" list)'),
     ('{"schema": 9, "cells": []}', "schema 9 is newer than this cors-e2e reads (1)"),

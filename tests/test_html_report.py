@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from e2e.html_report import (AS_EXPECTED, NETWORK_ERROR, OUTCOMES, TIMEOUT, UNEXPECTEDLY_ALLOWED,
+from e2e.html_report import (AS_EXPECTED, COOKIE_DIFFERS, NETWORK_ERROR, OUTCOMES, TIMEOUT, UNEXPECTEDLY_ALLOWED,
                              UNEXPECTEDLY_BLOCKED, outcome, outcome_counts, render_html, write_html)
 from e2e.results import CellResult, RunResult
 
@@ -52,7 +52,10 @@ def every_outcome_run() -> dict[str, Any]:
         make_cell("items/get", "firefox", "denied", "include", "blocked", "network-error",
                   error="TypeError: NetworkError when attempting to fetch resource."),
         make_cell(f"weird/{HOSTILE}", "firefox", "allowed", "omit", "allowed", "timeout"),
+        make_cell("session", "firefox", "allowed", "include", "allowed", "allowed", cookie_sent=False,
+                  expected_cookie=True),
     ]
+    run.cells[-1].match = False  # as the runner marks a cell whose cookie was not as expected
     run.finished = run.started + 3
     doc = run.to_json()
     # Evidence paths, as the runner adds them to cells that are not as expected.
@@ -64,10 +67,10 @@ def every_outcome_run() -> dict[str, Any]:
 def test_outcomes_follow_match_and_verdict() -> None:
     doc = every_outcome_run()
     assert [outcome(c) for c in doc["cells"]] == [AS_EXPECTED, UNEXPECTEDLY_BLOCKED, UNEXPECTEDLY_ALLOWED,
-                                                  NETWORK_ERROR, TIMEOUT]
+                                                  NETWORK_ERROR, TIMEOUT, COOKIE_DIFFERS]
     counts = outcome_counts(doc)
-    assert counts["cells"] == doc["summary"]["cells"] == 5
-    assert counts["differ"] == doc["summary"]["differ"] == 4
+    assert counts["cells"] == doc["summary"]["cells"] == 6
+    assert counts["differ"] == doc["summary"]["differ"] == 5
     assert counts[AS_EXPECTED] == doc["summary"]["as_expected"]
 
 
@@ -285,4 +288,4 @@ def test_every_outcome_has_a_colour_of_its_own_in_a_browser() -> None:
     assert set(by_outcome) == set(OUTCOMES)
     assert len(set(by_outcome.values())) == len(OUTCOMES)
     assert by_outcome[AS_EXPECTED] == GREEN
-    assert shown["counts"] == {**{o: 1 for o in OUTCOMES}, "cells": 5, "differ": 4}
+    assert shown["counts"] == {**{o: 1 for o in OUTCOMES}, "cells": 6, "differ": 5}
