@@ -91,7 +91,8 @@ class FixtureDeployer:
             raise BadInput(f"fixture {name}: {exc}") from None
 
     def deploy(self, names: list[str]) -> list[Deployed]:
-        models = [(n, self.load(n)) for n in names]   # every definition valid before anything is created
+        # Every definition valid before anything is created; names come from the definitions.
+        models = [(m.name, m) for m in (self.load(n) for n in names)]
         existing = self._existing_apis()
         out = []
         for name, model in models:

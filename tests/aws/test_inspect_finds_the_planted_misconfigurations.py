@@ -1,0 +1,131 @@
+"""inspect, against every fixture API deployed in moto, reports exactly the
+misconfigurations its configuration shows (issue 6) and nothing on the
+reference APIs. Problems that live in Lambda code (no-cors-headers,
+error-path-no-cors, lambda-throws) or in what the frontend calls
+(unknown-path, preflight-missing-header's X-Request-Id) are not in the
+configuration: only a browser run finds those, so inspect stays silent."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from e2e.aws.config import read_config
+from e2e.aws.findings import CODES, SEVERITIES
+from e2e.aws.inspect import inspect_config
+from e2e.aws.target import parse_target, resolve
+
+from .conftest import FRONTEND, Deployment, run_cli
+
+# fixture -> the (code, resource) pairs inspect --origin FRONTEND must report, no more.
+PLANTED: dict[str, set[tuple[str, str]]] = {
+    "reference": set(),
+    "reference-node": set(),
+    "reference-http": set(),
+    "api-key-required": {("errors-without-cors", "gatewayResponses/INVALID_API_KEY")},
+    "api-key-required-fixed": set(),
+    "error-path-no-cors": set(),
+    "http-authorizer-any": {("authorizer-on-preflight", "ANY /items")},
+    "http-authorizer-any-fixed": set(),
+    "http-lambda-cors-ignored": {("origin-not-allowed", "corsConfiguration")},
+    "http-lambda-cors-ignored-fixed": set(),
+    "integration-timeout": {("errors-without-cors", "gatewayResponses/INTEGRATION_TIMEOUT")},
+    "integration-timeout-fixed": set(),
+    "lambda-throws": set(),
+    "lambda-throws-fixed": set(),
+    "multi-origin-foreign": {("origin-not-allowed", "OPTIONS /items")},
+    "multi-origin-foreign-fixed": set(),
+    "no-cors-headers": set(),
+    "preflight-missing-delete": {("method-not-allowed", "OPTIONS /items")},
+    "preflight-missing-header": set(),
+    "throttled": {("throttled-to-zero", "stage prod"), ("errors-without-cors", "gatewayResponses/THROTTLED")},
+    "throttled-fixed": {("throttled-to-zero", "stage prod")},
+    "unknown-path": set(),
+    "unknown-path-fixed": set(),
+    "wildcard-credentials": {("wildcard-with-credentials", "OPTIONS /items")},
+    # tests/aws/apis: the codes no fixture plants
+    "rest-no-preflight": {("missing-preflight", "/items")},
+    "rest-reflected-insecure": {("origin-reflected", "OPTIONS /items"), ("insecure-origin", "OPTIONS /legacy"),
+                                ("origin-reflected", "gatewayResponses/DEFAULT_4XX")},
+    "rest-authorizer-headers": {("header-not-allowed", "OPTIONS /items"), ("wildcard-authorization", "OPTIONS /open"),
+                                ("authorizer-on-preflight", "ANY /any")},
+    "http-no-cors": {("missing-preflight", "DELETE /items")},
+    "http-loose-cors": {("origin-reflected", "corsConfiguration"), ("insecure-origin", "corsConfiguration"),
+                        ("method-not-allowed", "DELETE /items"), ("wildcard-authorization", "corsConfiguration")},
+    "http-missing-header": {("header-not-allowed", "corsConfiguration")},
+}
+# The test APIs do not list the frontend: inspect them without --origin.
+WITHOUT_ORIGIN = {"rest-no-preflight", "rest-reflected-insecure", "rest-authorizer-headers", "http-no-cors",
+                  "http-loose-cors", "http-missing-header"}
+
+
+def inspect(deployed: Deployment, name: str, origins: list[str]):
+    d = deployed.by_name[name]
+    api = resolve(deployed.aws, parse_target(f"aws:{d.kind}/{d.api_id}/{d.stage}"))
+    return inspect_config(read_config(deployed.aws, api), origins)
+
+
+def test_every_deployed_api_has_an_expectation(deployed: Deployment) -> None:
+    assert set(deployed.by_name) == set(PLANTED)
+
+
+@pytest.mark.parametrize("name", sorted(PLANTED))
+def test_inspect_reports_exactly_the_planted_findings(deployed: Deployment, name: str) -> None:
+    report = inspect(deployed, name, [] if name in WITHOUT_ORIGIN else [FRONTEND])
+    assert {(f.code, f.resource) for f in report.findings} == PLANTED[name]
+    assert len(report.findings) == len(PLANTED[name]), "a finding is reported twice"
+    assert report.notes == []
+    for f in report.findings:
+        assert f.severity in SEVERITIES and f.evidence and f.fix
+
+
+def test_every_finding_code_is_planted_somewhere() -> None:
+    planted = {code for pairs in PLANTED.values() for code, _ in pairs}
+    assert planted == set(CODES)
+
+
+def test_without_origin_the_foreign_origin_fixtures_show_nothing(deployed: Deployment) -> None:
+    # What the frontend's origin is, only the user knows: --origin says it.
+    for name in ("multi-origin-foreign", "http-lambda-cors-ignored"):
+        assert inspect(deployed, name, []).findings == []
+
+
+def test_a_reflected_origin_is_an_error_with_credentials_and_a_warning_without(deployed: Deployment) -> None:
+    found = {f.resource: f.severity for f in inspect(deployed, "rest-reflected-insecure", []).findings
+             if f.code == "origin-reflected"}
+    assert found == {"OPTIONS /items": "error", "gatewayResponses/DEFAULT_4XX": "warning"}
+
+
+def test_the_evidence_quotes_the_configuration(deployed: Deployment) -> None:
+    [f] = inspect(deployed, "wildcard-credentials", [FRONTEND]).findings
+    assert "'*'" in f.evidence and "'true'" in f.evidence
+    [f] = inspect(deployed, "preflight-missing-delete", [FRONTEND]).findings
+    assert "DELETE" in f.evidence and "'OPTIONS,GET,PUT,POST'" in f.evidence
+
+
+def test_inspect_exits_0_on_the_reference_and_1_on_a_warning(deployed: Deployment) -> None:
+    ref = deployed.by_name["reference"]
+    result = run_cli("inspect", f"aws:rest/{ref.api_id}/prod", "--origin", FRONTEND)
+    assert result.code == 0, result.err
+    assert result.out.strip().endswith("0 findings; 0 at or above warning")
+    key = deployed.by_name["api-key-required"]
+    assert run_cli("inspect", f"aws:rest/{key.api_id}/prod").code == 1
+
+
+def test_fail_on_error_lets_warnings_pass(deployed: Deployment) -> None:
+    key = deployed.by_name["api-key-required"]           # one warning: errors-without-cors
+    assert run_cli("inspect", f"aws:rest/{key.api_id}/prod", "--fail-on", "error").code == 0
+    wild = deployed.by_name["wildcard-credentials"]      # one error
+    assert run_cli("inspect", f"aws:rest/{wild.api_id}/prod", "--fail-on", "error").code == 1
+
+
+def test_inspect_writes_the_findings_as_json(deployed: Deployment, tmp_path) -> None:
+    d = deployed.by_name["throttled"]
+    out = tmp_path / "findings.json"
+    result = run_cli("inspect", d.url, "--json", str(out))
+    assert result.code == 1
+    data = json.loads(out.read_text())
+    assert data["target"] == f"aws:rest/{d.api_id}/prod" and data["baseUrl"] == d.url
+    assert {f["code"] for f in data["findings"]} == {"throttled-to-zero", "errors-without-cors"}
+    assert set(data["findings"][0]) == {"code", "severity", "resource", "evidence", "fix"}
+    assert "ERROR    throttled-to-zero  stage prod" in result.out
