@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from e2e.exchange import redact_headers
+from e2e.scenarios import ENGINES
 
 if TYPE_CHECKING:
     from e2e.baseline import Comparison
@@ -135,12 +136,14 @@ def _s(value: Any) -> str:
 
 
 def _engine_order(doc: Mapping[str, Any], cells: list[Mapping[str, Any]]) -> list[str]:
+    """Chromium, Firefox, WebKit (whichever started first), then any other."""
     names = list(doc.get("engines") or {})
     for c in cells:
         b = _s(c.get("browser"))
         if b not in names:
             names.append(b)
-    return names
+    known = {name: i for i, name in enumerate(ENGINES)}
+    return sorted(names, key=lambda n: (known.get(n, len(known)), names.index(n)))
 
 
 def _changes_by_id(comparison: Comparison | None) -> dict[str, str]:
