@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from botocore.exceptions import (ClientError, ConnectTimeoutError, EndpointConnectionError,
+from botocore.exceptions import (ClientError, ConnectTimeoutError, CredentialRetrievalError, EndpointConnectionError,
                                  NoCredentialsError, NoRegionError, PartialCredentialsError,
                                  ProfileNotFound, ReadTimeoutError, TokenRetrievalError)
 
@@ -96,6 +96,8 @@ def _translate(exc: BaseException, doing: str, region: str | None) -> CorsE2EErr
                              f"and AWS_SECRET_ACCESS_KEY, or run aws sso login)")
     if isinstance(exc, ProfileNotFound):
         return NoCredentials(f"{doing}: {scrub(str(exc))}")
+    if isinstance(exc, CredentialRetrievalError):
+        return NoCredentials(f"{doing}: could not obtain AWS credentials ({scrub(str(exc))})")
     if isinstance(exc, NoRegionError):
         return WrongRegion(f"{doing}: no AWS region configured (set AWS_REGION or pass --region)")
     if isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)):
