@@ -4,6 +4,7 @@ and ``call``, which retries throttling patiently and turns every other
 botocore failure into a one-line typed error."""
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -42,7 +43,6 @@ class Aws:
 
     def _check_region(self) -> None:
         # With a custom endpoint (moto server, LocalStack) any region name goes.
-        import os
         if os.environ.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_APIGATEWAY"):
             return
         known = set(self.session.get_available_regions("apigateway"))

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-from e2e.aws.errors import UnknownApi, is_not_found
+from e2e.aws.errors import UnknownApi
 from e2e.aws.session import Aws
-from e2e.errors import BadInput, CorsE2EError
+from e2e.errors import BadInput
 
 _API_ID = re.compile(r"^[a-z0-9]{1,32}$")
 _STAGE = re.compile(r"^(?:\$default|[A-Za-z0-9_-]{1,128})$")
@@ -152,4 +152,4 @@ def region_of(ref: TargetRef, flag: str | None) -> str | None:
     return flag or ref.region
 
 
-__all__ = ["CorsE2EError", "ResolvedApi", "TargetRef", "parse_target", "region_of", "resolve"]
+__all__ = ["ResolvedApi", "TargetRef", "parse_target", "region_of", "resolve"]
