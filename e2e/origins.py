@@ -214,8 +214,11 @@ class _TlsFront(_Listener):
     def handle(self, client: socket.socket) -> None:
         client.settimeout(30)
         tls = self._context.wrap_socket(client, server_side=True)
-        upstream = socket.create_connection((LOOPBACK, self._target), timeout=30)
-        _pipe(tls, upstream)
+        try:
+            upstream = socket.create_connection((LOOPBACK, self._target), timeout=30)
+            _pipe(tls, upstream)
+        finally:
+            tls.close()
 
 
 class _TunnelProxy(_Listener):

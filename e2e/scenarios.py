@@ -171,7 +171,7 @@ def _load_origins(raw: Any, loc: _Loc) -> list[Origin]:
             raise loc.fail(f"origins.{group}", "must be an origin or a non-empty list of origins")
         for i, value in enumerate(values):
             spec = validate_origin(value, f"origins.{group}[{i}]", loc)
-            label = group if len(values) == 1 else f"{group}-{i + 1}"
+            label = group if i == 0 else f"{group}-{i + 1}"
             origins.append(Origin(label=label, group=group, spec=spec))
     return origins
 

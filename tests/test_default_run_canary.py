@@ -49,7 +49,25 @@ def test_the_reference_api_is_allowed_from_the_allowed_origin_and_blocked_from_t
     for c in shuffled_default_run.cells:
         if c.api == "reference":
             by_origin[c.origin].add(c.verdict)
-    assert by_origin == {"allowed": {"allowed"}, "denied": {"blocked"}}
+    assert by_origin == {"allowed": {"allowed"}, "allowed-2": {"allowed"},
+                         "denied": {"blocked"}, "denied-2": {"blocked"}}
+
+
+@pytest.mark.parametrize("label, origin", [("allowed-2", "https://app.example.com"),
+                                           ("denied-2", "https://unlisted.example.org")])
+def test_pages_really_are_at_the_impersonated_https_origins(shuffled_default_run, label: str,
+                                                            origin: str) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.origin == label]
+    assert {c.browser for c in cells} == set(ENGINES)
+    assert {c.page_origin for c in cells} == {origin}  # the page's own location.origin
+    sent = {h[1] for c in cells for e in c.exchange for h in e["request_headers"] if h[0].lower() == "origin"}
+    assert sent == {origin}  # and the Origin the browsers sent the API
+
+
+def test_the_reference_allowlist_accepts_the_impersonated_origin(shuffled_default_run) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.api == "reference" and c.origin == "allowed-2"]
+    assert cells and {c.verdict for c in cells} == {"allowed"}
+    assert all(c.status == 200 or "error-path" in c.scenario for c in cells)
 
 
 @pytest.mark.parametrize("api, scenario, reason, layer", [
