@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import NoReturn, Sequence
+from typing import TYPE_CHECKING, NoReturn, Sequence
+
+if TYPE_CHECKING:
+    from e2e.runner import MatrixRun
 
 from e2e.engines import ENGINE_NAMES, EngineOptions, parse_connect
-from e2e.errors import (EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_MISMATCH, EXIT_OK, BadInput,
+from e2e.errors import (EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REGRESSION, EXIT_MISMATCH, EXIT_OK, BadInput,
                         CorsE2EError, EnvironmentProblem)
 from e2e.scenarios import (DEFAULT_SCENARIOS, LOCAL_TARGETS, SCRIPTED_TARGET, load_scenarios,
                            validate_url)
@@ -48,7 +51,14 @@ def build_parser() -> argparse.ArgumentParser:
                           "prefix chromium= or firefox= for one engine; repeatable")
     run.add_argument("--webdriver-url", metavar="URL",
                      help="run WebDriver engines on a remote WebDriver endpoint (e.g. a Selenium Grid)")
-    run.add_argument("--quiet", "-q", action="store_true", help="print only differing cells and the summary")
+    run.add_argument("--html", metavar="PATH", help="write a self-contained HTML report")
+    run.add_argument("--junit", metavar="PATH", help="write JUnit XML, one testcase per cell")
+    run.add_argument("--baseline", metavar="PATH",
+                     help="compare with a previous --json result; a regression exits 4")
+    run.add_argument("--output", metavar="DIR",
+                     help="keep evidence (console log, screenshot, trace) of cells not as expected here")
+    run.add_argument("--quiet", "-q", action="store_true",
+                     help="no progress; print only differing cells, the comparison and the summary")
     run.set_defaults(func=cmd_run)
 
     serve = sub.add_parser("serve", help="start the local API Gateway alone and print its invoke URLs",
@@ -100,46 +110,85 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from e2e.report import print_table, summary_line
     from e2e.runner import MatrixRun
 
     sfile = load_scenarios(args.scenarios)
     if args.target and args.target not in (*LOCAL_TARGETS, SCRIPTED_TARGET):
         args.target = validate_url(args.target, what="--target")
-    connect = parse_connect(args.connect)
-    if args.webdriver_url and args.webdriver_url.split("://", 1)[0] not in ("http", "https"):
-        raise BadInput(f"--webdriver-url: {args.webdriver_url!r} is not an http(s):// URL")
     explicit = bool(args.browser)
     browsers = list(dict.fromkeys(args.browser)) if explicit else list(ENGINE_NAMES)
     matrix = MatrixRun(sfile=sfile, browsers=browsers, explicit_browsers=explicit, target=args.target,
-                       keyword=args.keyword, shuffle_seed=args.shuffle,
-                       options=EngineOptions(connect=connect, webdriver_url=args.webdriver_url))
+                       keyword=args.keyword, shuffle_seed=args.shuffle, options=engine_options(args))
     if not matrix.cells():
         raise BadInput(f"-k {args.keyword!r}: no cell of {sfile.path} matches")
-    result = matrix.run()
+    return run_and_report(matrix, args)
+
+
+def engine_options(args: argparse.Namespace) -> EngineOptions:
+    if args.webdriver_url and args.webdriver_url.split("://", 1)[0] not in ("http", "https"):
+        raise BadInput(f"--webdriver-url: {args.webdriver_url!r} is not an http(s):// URL")
+    return EngineOptions(connect=parse_connect(args.connect), webdriver_url=args.webdriver_url)
+
+
+def run_and_report(matrix: "MatrixRun", args: argparse.Namespace) -> int:
+    """Run a matrix and write every report asked for; the exit code by precedence:
+    interrupted, environment, regression, mismatch, ok."""
+    from collections import Counter
+    from pathlib import Path
+
+    from e2e.baseline import compare, load_baseline
+    from e2e.progress import Progress
+    from e2e.report import cell_details, cell_line, print_table, summary_line
+
+    baseline = load_baseline(args.baseline) if getattr(args, "baseline", None) else None  # fail fast
+    if getattr(args, "output", None):
+        out_dir = Path(args.output)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BadInput(f"--output {args.output}: cannot create it: {exc.strerror}") from None
+        matrix.evidence_dir = out_dir
+    progress = Progress(Counter(c.browser for c in matrix.cells()), quiet=args.quiet)
+    matrix.on_result, matrix.on_engine = progress.cell_done, progress.engine_started
+    matrix.on_engine_error = progress.engine_failed
+    try:
+        result = matrix.run()
+    finally:
+        progress.close()
+    doc = result.to_json()
+    comparison = compare(baseline, doc, baseline_name=args.baseline) if baseline is not None else None
     if args.json:
         result.write_json(args.json)
+    if getattr(args, "html", None):
+        from e2e.html_report import write_html
+
+        write_html(doc, args.html, comparison=comparison, evidence_root=getattr(args, "output", None))
+    if getattr(args, "junit", None):
+        from e2e.junit import write_junit
+
+        write_junit(doc, args.junit, comparison=comparison)
     out = sys.stdout
     for name, why in sorted(result.engine_errors.items()):
         print(f"engine {name} did not run: {why}", file=sys.stderr)
     if args.quiet:
-        from e2e.report import cell_details, cell_line
-
         for c in result.mismatches:
             print(cell_line(c), file=out)
             for line in cell_details(c):
                 print(line, file=out)
     else:
         print_table(result, out)
+    if comparison is not None:
+        print(comparison.to_text(), end="", file=out)
     for name, version in sorted(result.engines.items()):
         print(f"engine {name}: {version}", file=out)
     print(summary_line(result), file=out)
     if result.interrupted:
         return EXIT_INTERRUPTED
-    failed_explicit = [n for n in result.engine_errors if explicit]
-    if failed_explicit or not result.engines:
+    if (matrix.explicit_browsers and result.engine_errors) or not result.engines:
         raise EnvironmentProblem("; ".join(result.engine_errors[n] for n in sorted(result.engine_errors))
                                  or "no engine could start")
+    if comparison is not None and comparison.regressions:
+        return EXIT_REGRESSION
     return EXIT_MISMATCH if result.mismatches else EXIT_OK
 
 

@@ -47,6 +47,7 @@ class CellResult:
     exchange: list[dict[str, Any]] = field(default_factory=list)
     elapsed_ms: int | None = None      # the fetch, as the page timed it
     duration_ms: float | None = None   # the whole cell in the harness: probe, evidence, explanation
+    evidence: dict[str, str] | None = None  # files kept for a cell not as expected, relative to --output
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -9,13 +9,15 @@ run side by side, one thread each; each thread owns its driver.
 from __future__ import annotations
 
 import random
+import re
 import signal
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from e2e import oracle
 from e2e.engines import EngineOptions, make_engine
@@ -30,9 +32,12 @@ from e2e.scenarios import Cell, ScenarioFile, expand
 from e2e.verdict import ALLOWED, BLOCKED, NETWORK_ERROR, classify
 
 
-def run_cell(engine: Engine, env: Environment, cell: Cell) -> CellResult:
-    """One cell in an engine that is already started."""
+def run_cell(engine: Engine, env: Environment, cell: Cell, evidence_dir: Path | None = None) -> CellResult:
+    """One cell in an engine that is already started; with evidence_dir, a cell
+    not as expected leaves its console log, screenshot and trace there."""
     started = time.perf_counter()
+    if evidence_dir is not None:
+        engine.begin_cell()
     scenario = cell.scenario
     token = uuid.uuid4().hex[:20]
     page_url = env.page_url(cell.origin)
@@ -95,8 +100,28 @@ def run_cell(engine: Engine, env: Environment, cell: Cell) -> CellResult:
         agreed = agreement(facts)
         res.oracle_verdict, res.oracle_agrees = agreed.oracle_verdict, agreed.oracle_agrees
         res.deviation = agreed.deviation
+    if evidence_dir is not None:
+        res.evidence = keep_evidence(engine, res, page_url, evidence_dir) or None
     res.duration_ms = round((time.perf_counter() - started) * 1000, 1)
     return res
+
+
+def keep_evidence(engine: Engine, res: CellResult, page_url: str, root: Path) -> dict[str, str]:
+    """The cell's evidence files under root/evidence/, paths relative to root."""
+    directory = root / "evidence"
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", res.id).strip("_")
+    saved = engine.capture_evidence(page_url, str(directory), stem, keep=not res.match)
+    if res.match:
+        return {}
+    log = directory / f"{stem}.log"
+    lines = [f"cell {res.id}", f"{res.method} {res.url} from {res.page_origin} (credentials {res.credentials})",
+             f"expected {res.expected}, got {res.verdict}" + (f", reason {res.reason}" if res.reason else ""),
+             f"page error: {res.error or '-'}", f"engine: {res.engine_detail or '-'}",
+             f"explanation: {res.explanation or '-'}", "console:", *[f"  {m}" for m in res.console]]
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    saved["console"] = log.name
+    return {kind: f"evidence/{name}" for kind, name in saved.items()}
 
 
 @dataclass
@@ -112,6 +137,8 @@ class MatrixRun:
     options: EngineOptions = field(default_factory=EngineOptions)
     on_result: Callable[[CellResult], None] | None = None
     on_engine: Callable[[str, str], None] | None = None
+    on_engine_error: Callable[[str, str], None] | None = None
+    evidence_dir: Path | None = None      # --output: keep evidence of cells not as expected
 
     def cells(self) -> list[Cell]:
         cells = expand(self.sfile, self.browsers, self.keyword)
@@ -132,8 +159,17 @@ class MatrixRun:
             if self.on_result:
                 self.on_result(res)
 
+        def failed(name: str, why: str) -> None:
+            with lock:
+                result.engine_errors[name] = why
+            if self.on_engine_error:
+                self.on_engine_error(name, why)
+
         def engine_thread(name: str, mine: list[Cell]) -> None:
-            engine = make_engine(name, env.engine_options(self.options))
+            options = env.engine_options(self.options)
+            if self.evidence_dir is not None:
+                options = replace(options, trace=True)
+            engine = make_engine(name, options)
             try:
                 engine.start()
                 with lock:
@@ -143,13 +179,11 @@ class MatrixRun:
                 for cell in mine:
                     if stop.is_set():
                         break
-                    record(run_cell(engine, env, cell))
+                    record(run_cell(engine, env, cell, self.evidence_dir))
             except EnvironmentProblem as exc:
-                with lock:
-                    result.engine_errors[name] = str(exc)
+                failed(name, str(exc))
             except Exception as exc:  # noqa: BLE001 - one engine's crash must not lose the others' results
-                with lock:
-                    result.engine_errors[name] = f"{name}: {type(exc).__name__}: {exc}".splitlines()[0]
+                failed(name, f"{name}: {type(exc).__name__}: {exc}".splitlines()[0])
             finally:
                 engine.close()
 

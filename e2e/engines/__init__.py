@@ -19,6 +19,7 @@ class EngineOptions:
     chromium_args: list[str] = field(default_factory=list)
     firefox_prefs: dict[str, object] = field(default_factory=dict)
     webkit_args: list[str] = field(default_factory=list)
+    trace: bool = False               # record Playwright traces (kept for cells not as expected)
 
     def connect_for(self, engine: str) -> str | None:
         return self.connect.get(engine) or self.connect.get("")
@@ -48,7 +49,8 @@ def make_engine(name: str, options: EngineOptions | None = None) -> Engine:
 
         return PlaywrightEngine(name, connect=options.connect_for(name),
                                 ignore_https_errors=options.ignore_https_errors,
-                                extra_args=options.chromium_args, firefox_prefs=options.firefox_prefs)
+                                extra_args=options.chromium_args, firefox_prefs=options.firefox_prefs,
+                                trace=options.trace)
     if name == "webkit":
         from e2e.engines.webdriver_engine import WebDriverEngine
 

@@ -71,6 +71,14 @@ class Engine(abc.ABC):
     def reset_state(self) -> None:
         """Forget cookies, so one cell cannot affect the next."""
 
+    def begin_cell(self) -> None:
+        """Called before each cell when evidence is kept (e.g. to start a trace chunk)."""
+
+    def capture_evidence(self, page_url: str, directory: str, stem: str, keep: bool) -> dict[str, str]:
+        """Save what the engine can show of the cell just run (screenshot, trace)
+        into directory when keep is true; returns {kind: file name}."""
+        return {}
+
     @abc.abstractmethod
     def close(self) -> None:
         """Close the browser and everything it started; safe to call twice."""

@@ -56,7 +56,9 @@ _SHARED = _SharedPlaywright()
 class PlaywrightEngine(Engine):
     def __init__(self, name: str, *, connect: str | None = None, build: EngineBuild | None = None,
                  ignore_https_errors: bool = False, extra_args: list[str] | None = None,
-                 firefox_prefs: dict[str, Any] | None = None) -> None:
+                 firefox_prefs: dict[str, Any] | None = None, trace: bool = False) -> None:
+        self._trace = trace
+        self._tracing = False
         self._extra_args = list(extra_args or [])
         self._firefox_prefs = dict(firefox_prefs or {})
         self.name = name
@@ -99,6 +101,12 @@ class PlaywrightEngine(Engine):
         pretty = {"chromium": "Chromium", "firefox": "Firefox"}[self.name]
         self._version = f"{pretty} {self._browser.version} {label}"
         self._context = self._browser.new_context(ignore_https_errors=self._ignore_https_errors)
+        if self._trace:
+            try:
+                self._context.tracing.start(snapshots=True, screenshots=False)
+                self._tracing = True
+            except PlaywrightError:
+                self._tracing = False  # not every engine or driver records traces
 
     @property
     def version(self) -> str:
@@ -118,6 +126,32 @@ class PlaywrightEngine(Engine):
 
     def reset_state(self) -> None:
         self._context.clear_cookies()
+
+    def begin_cell(self) -> None:
+        if self._tracing:
+            self._context.tracing.start_chunk()
+
+    def capture_evidence(self, page_url: str, directory: str, stem: str, keep: bool) -> dict[str, str]:
+        from playwright.sync_api import Error as PlaywrightError
+
+        saved: dict[str, str] = {}
+        if self._tracing:
+            try:
+                if keep:
+                    self._context.tracing.stop_chunk(path=f"{directory}/{stem}.trace.zip")
+                    saved["trace"] = f"{stem}.trace.zip"
+                else:
+                    self._context.tracing.stop_chunk()
+            except PlaywrightError:
+                pass
+        page = self._pages.get(page_url)
+        if keep and page is not None:
+            try:
+                page.screenshot(path=f"{directory}/{stem}.png")
+                saved["screenshot"] = f"{stem}.png"
+            except PlaywrightError:
+                pass
+        return saved
 
     # -- pages ---------------------------------------------------------------
     def _page(self, page_url: str) -> Any:

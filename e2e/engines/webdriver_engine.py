@@ -135,6 +135,17 @@ class WebDriverEngine(Engine):
         if self._current is not None:
             self._driver.delete_all_cookies()
 
+    def capture_evidence(self, page_url: str, directory: str, stem: str, keep: bool) -> dict[str, str]:
+        if not keep or self._driver is None:
+            return {}
+        try:
+            self._switch(page_url)
+            if self._driver.save_screenshot(f"{directory}/{stem}.png"):
+                return {"screenshot": f"{stem}.png"}
+        except Exception:  # noqa: BLE001 - evidence is best effort; the verdict stands without it
+            pass
+        return {}
+
     # -- pages ---------------------------------------------------------------
     def _switch(self, page_url: str) -> None:
         if self._current == page_url:
@@ -142,7 +153,7 @@ class WebDriverEngine(Engine):
         handle = self._windows.get(page_url)
         if handle is None:
             if self._windows:
-                self._driver.switch_to.new_window("tab")
+                self._driver.switch_to.new_window("window")  # a background tab cannot be screenshot
             self._driver.get(page_url)
             deadline = time.monotonic() + 10
             while not self._driver.execute_script("return window.corsProbeReady === true"):

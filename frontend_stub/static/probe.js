@@ -61,6 +61,15 @@ window.corsProbe = async function corsProbe(spec) {
     clearTimeout(timer);
   }
   result.elapsedMs = Math.round(performance.now() - started);
+  // Show the last cell on the page, so a screenshot kept as evidence says what happened.
+  const shown = document.getElementById("last-cell");
+  if (shown) {
+    shown.textContent = JSON.stringify({
+      request: {method: spec.method, url: spec.url, headers: Object.keys(spec.headers || {}),
+                credentials: spec.credentials},
+      outcome: result.outcome, error: result.errorMessage, status: result.status,
+    }, null, 2);
+  }
   return result;
 };
 
