@@ -12,6 +12,9 @@ import sys
 from typing import TYPE_CHECKING, NoReturn, Sequence
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from e2e.results import RunResult
     from e2e.runner import MatrixRun
 
 from e2e.engines import ENGINE_NAMES, EngineOptions, parse_connect
@@ -60,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", "-q", action="store_true",
                      help="no progress; print only differing cells, the comparison and the summary")
     run.set_defaults(func=cmd_run)
+
+    from e2e.aws.cli import register as register_aws
+    from e2e.repro.command import register as register_repro
+
+    register_repro(sub)
+    register_aws(sub, _Parser)
 
     serve = sub.add_parser("serve", help="start the local API Gateway alone and print its invoke URLs",
                            description="Serve fixture APIs (or your own definition files) on 127.0.0.1 "
@@ -130,7 +139,8 @@ def engine_options(args: argparse.Namespace) -> EngineOptions:
     return EngineOptions(connect=parse_connect(args.connect), webdriver_url=args.webdriver_url)
 
 
-def run_and_report(matrix: "MatrixRun", args: argparse.Namespace) -> int:
+def run_and_report(matrix: "MatrixRun", args: argparse.Namespace, *, detail_all: bool = False,
+                   closing: "Callable[[RunResult], str] | None" = None) -> int:
     """Run a matrix and write every report asked for; the exit code by precedence:
     interrupted, environment, regression, mismatch, ok."""
     from collections import Counter
@@ -138,7 +148,7 @@ def run_and_report(matrix: "MatrixRun", args: argparse.Namespace) -> int:
 
     from e2e.baseline import compare, load_baseline
     from e2e.progress import Progress
-    from e2e.report import cell_details, cell_line, print_table, summary_line
+    from e2e.report import cell_details, cell_line, exchange_lines, print_table, summary_line
 
     baseline = load_baseline(args.baseline) if getattr(args, "baseline", None) else None  # fail fast
     if getattr(args, "output", None):
@@ -170,7 +180,12 @@ def run_and_report(matrix: "MatrixRun", args: argparse.Namespace) -> int:
     out = sys.stdout
     for name, why in sorted(result.engine_errors.items()):
         print(f"engine {name} did not run: {why}", file=sys.stderr)
-    if args.quiet:
+    if detail_all:
+        for c in result.cells:
+            print(cell_line(c), file=out)
+            for line in cell_details(c) + exchange_lines(c):
+                print(line, file=out)
+    elif args.quiet:
         for c in result.mismatches:
             print(cell_line(c), file=out)
             for line in cell_details(c):
@@ -181,6 +196,8 @@ def run_and_report(matrix: "MatrixRun", args: argparse.Namespace) -> int:
         print(comparison.to_text(), end="", file=out)
     for name, version in sorted(result.engines.items()):
         print(f"engine {name}: {version}", file=out)
+    if closing is not None:
+        print(closing(result), file=out)
     print(summary_line(result), file=out)
     if result.interrupted:
         return EXIT_INTERRUPTED

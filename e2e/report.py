@@ -56,3 +56,20 @@ def summary_line(result: RunResult) -> str:
     state = " (interrupted)" if result.interrupted else ""
     return (f"{s['cells']} cells in {engines}: {s['as_expected']} as expected, {s['differ']} differ "
             f"({verdicts}) in {s['duration_s']:.1f}s{state}")
+
+
+def exchange_lines(c: CellResult) -> list[str]:
+    """The raw exchange, one line per request and response (secrets already redacted)."""
+    lines = []
+    for e in c.exchange:
+        lines.append(f"       > {e['method']} {e['path']}" + (f"?{e['query']}" if e.get("query") else ""))
+        for name, value in e["request_headers"]:
+            if name.lower() in ("origin", "access-control-request-method", "access-control-request-headers",
+                                "cookie", "authorization", "content-type"):
+                lines.append(f"       >   {name}: {value}")
+        lines.append(f"       < {e['status']}" + (f"  [{e['layer']}]" if e.get("layer") else ""))
+        for name, value in e["response_headers"]:
+            if name.lower().startswith("access-control-") or name.lower() in ("vary", "set-cookie",
+                                                                              "x-amzn-errortype"):
+                lines.append(f"       <   {name}: {value}")
+    return lines
