@@ -55,9 +55,9 @@ def run_cell(engine: Engine, env: Environment, cell: Cell, evidence_dir: Path | 
     obs = engine.probe(page_url, spec)
     rejected = obs.outcome != "resolved"
     exchanges = env.exchanges(token, settle_s=0.05 if rejected else 0.0)
-    verdict = classify(engine.name, obs, exchanges, url)
     # The origin the page itself reports (location.origin), not the one we meant.
     page_origin = str(obs.probe.get("pageOrigin") or page_url.rstrip("/"))
+    verdict = classify(engine.name, obs, exchanges, url, page_origin)
     kind = env.target_kind(scenario)
     if exchanges is None and verdict.verdict == BLOCKED:
         # A deployed API keeps no log we can read: replay the cell's requests

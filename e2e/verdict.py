@@ -67,7 +67,22 @@ def server_reachable(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def classify(engine: str, obs: Observation, exchanges: list[Exchange] | None, url: str) -> Verdict:
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+def mixed_content(engine: str, page_origin: str | None, url: str) -> bool:
+    """Whether an https page's fetch of this http URL is blocked as mixed content.
+
+    Loopback URLs are potentially trustworthy and allowed from https pages in
+    Chromium and Firefox; WebKitGTK blocks them too (observed here)."""
+    if not page_origin or not page_origin.startswith("https:") or not url.startswith("http:"):
+        return False
+    host = (urlsplit(url).hostname or "").lower()
+    return engine == "webkit" or not (host in LOOPBACK_HOSTS or host.startswith("127."))
+
+
+def classify(engine: str, obs: Observation, exchanges: list[Exchange] | None, url: str,
+             page_origin: str | None = None) -> Verdict:
     """Decide one cell's verdict.
 
     ``exchanges`` is what the server recorded for this cell, or None when the
@@ -82,6 +97,9 @@ def classify(engine: str, obs: Observation, exchanges: list[Exchange] | None, ur
     if obs.outcome == "timeout":
         return Verdict(TIMEOUT, reasons.TIMEOUT, None, None, preflight)
 
+    if not exchanges and mixed_content(engine, page_origin, url):
+        return Verdict(NETWORK_ERROR, reasons.MIXED_CONTENT,
+                       f"an https page cannot fetch {url.split('?')[0]} (mixed content)", None, preflight)
     code, detail = engine_reason(engine, obs)
     if code == reasons.CONNECTION_FAILED and not exchanges:
         return Verdict(NETWORK_ERROR, code, detail, None, preflight)
