@@ -80,28 +80,36 @@ class ScenarioFile:
         return sorted({s.api for s in self.scenarios if s.api})
 
 
-def expected_for(expect: Any, *, engine: str, origin: str, credentials: str,
-                 group: str | None = None) -> str | None:
-    """Resolve an expectation for one cell.
+def _resolve(expect: Any, is_leaf: Any, *, engine: str, origin: str, credentials: str,
+             group: str | None) -> Any:
+    """The leaf an expectation mapping gives one cell, or None.
 
-    ``expect`` is a verdict word, or a mapping whose keys are an engine name, an
-    origin label or group, a credentials mode, or ``default``. The most specific
-    key wins in the order engine, origin, credentials; a nested mapping that has
-    no answer for the cell falls back to the keys around it. So
-    ``{allowed: allowed, denied: blocked, webkit: {allowed: blocked}}`` means
-    WebKit is blocked from the allowed origin and every engine from the denied one.
-    """
-    if isinstance(expect, str):
+    Keys are an engine name, an origin label or group, a credentials mode, or
+    ``default``; the most specific key wins in the order engine, origin,
+    credentials, and a nested mapping with no answer for the cell falls back
+    to the keys around it."""
+    if is_leaf(expect):
         return expect
     if not isinstance(expect, dict):
         return None
     for key in (engine, origin, group or origin, credentials, "default"):
         if key in expect:
-            found = expected_for(expect[key], engine=engine, origin=origin, credentials=credentials,
-                                 group=group)
+            found = _resolve(expect[key], is_leaf, engine=engine, origin=origin, credentials=credentials,
+                             group=group)
             if found is not None:
                 return found
     return None
+
+
+def expected_for(expect: Any, *, engine: str, origin: str, credentials: str,
+                 group: str | None = None) -> str | None:
+    """Resolve an expectation for one cell: a verdict word, or a mapping of them.
+
+    So ``{allowed: allowed, denied: blocked, webkit: {allowed: blocked}}`` means
+    WebKit is blocked from the allowed origin and every engine from the denied one.
+    """
+    return _resolve(expect, lambda v: isinstance(v, str), engine=engine, origin=origin,
+                    credentials=credentials, group=group)
 
 
 class _Loc:
@@ -205,15 +213,8 @@ def _check_cookie_expect(expect: Any, where: str, loc: _Loc, keys: set[str]) -> 
 def expected_cookie(expect: Any, *, engine: str, origin: str, credentials: str,
                     group: str | None = None) -> bool | None:
     """Resolve expect_cookie for a cell, with expect's key rules; None: no expectation."""
-    if isinstance(expect, bool) or expect is None:
-        return expect
-    for key in (engine, origin, group or origin, credentials, "default"):
-        if key in expect:
-            found = expected_cookie(expect[key], engine=engine, origin=origin, credentials=credentials,
-                                    group=group)
-            if found is not None:
-                return found
-    return None
+    return _resolve(expect, lambda v: isinstance(v, bool), engine=engine, origin=origin,
+                    credentials=credentials, group=group)
 
 
 def _string_map(value: Any, where: str, loc: _Loc) -> dict[str, str]:
