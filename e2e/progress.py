@@ -81,7 +81,8 @@ class Progress:
             if self.tty:
                 if self._drawn:
                     self._emit("\r\x1b[K")
-            else:
+            elif sum(self.done.values()):
+                # Nothing ran (the run failed before its first cell): nothing to report.
                 self._write_line(self.line())
 
     def __enter__(self) -> Progress:
