@@ -48,6 +48,7 @@ class CellResult:
     elapsed_ms: int | None = None      # the fetch, as the page timed it
     duration_ms: float | None = None   # the whole cell in the harness: probe, evidence, explanation
     evidence: dict[str, str] | None = None  # files kept for a cell not as expected, relative to --output
+    engine_response: dict[str, Any] | None = None  # the response as the engine saw it on the wire
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -24,7 +24,7 @@ from e2e.engines import EngineOptions, make_engine
 from e2e.engines.base import Engine, ProbeSpec
 from e2e.environment import Environment
 from e2e.errors import EnvironmentProblem
-from e2e.exchange import CELL_PARAM, header_value
+from e2e.exchange import CELL_PARAM, header_value, redact_headers
 from e2e.explain import CellFacts, agreement, explain
 from e2e.replay import replay
 from e2e.results import CellResult, RunResult
@@ -82,6 +82,12 @@ def run_cell(engine: Engine, env: Environment, cell: Cell, evidence_dir: Path | 
         console=obs.console, exchange=[e.to_json() for e in exchanges or []],
         elapsed_ms=probe.get("elapsedMs"),
     )
+    if obs.response_status is not None:
+        # What the engine itself saw on the wire, even for a blocked response
+        # (Chromium's CDP, Firefox's response event): a second witness beside
+        # the server's log or the replay.
+        res.engine_response = {"status": obs.response_status,
+                               "headers": [list(h) for h in redact_headers(obs.response_headers or [])]}
     if scenario.session and exchanges is not None and env.has_server_log:
         # Did the cell's own request carry the cookie the session route set?
         actual = [e for e in exchanges if not e.is_preflight]
