@@ -15,7 +15,7 @@ import statistics
 import sys
 import time
 
-from e2e.engines import make_engine
+from e2e.engines import EngineOptions, make_engine
 from e2e.engines.base import ProbeSpec
 from e2e.environment import Environment
 from e2e.runner import MatrixRun, run_cell
@@ -43,7 +43,7 @@ def _naive_vs_harness() -> tuple[float, float, int]:
     sfile = load_scenarios(DEFAULT_SCENARIOS)
     cells = expand(sfile, ["chromium"])[:NAIVE_CELLS]
     with Environment(sfile) as env:
-        engine = make_engine("chromium")
+        engine = make_engine("chromium", env.engine_options(EngineOptions()))
         engine.start()
         try:
             run_cell(engine, env, cells[0])  # warm up: pages open, workers warm
@@ -55,10 +55,12 @@ def _naive_vs_harness() -> tuple[float, float, int]:
             browser = engine._browser  # the same browser, driven the naive way
             start = time.perf_counter()
             for i, cell in enumerate(cells):
-                context = browser.new_context()
+                context = browser.new_context(ignore_https_errors=True)
                 page = context.new_page()
-                page.goto(env.page_url(cell.origin))
-                spec = ProbeSpec(url=env.request_url(cell.scenario, f"naive{i}"), method=cell.scenario.method,
+                page_url = env.page_url(cell.origin)
+                page.goto(page_url)
+                spec = ProbeSpec(url=env.request_url(cell.scenario, f"naive{i}", page_url),
+                                 method=cell.scenario.method,
                                  headers=cell.scenario.headers, body=cell.scenario.body,
                                  credentials=cell.credentials)
                 page.evaluate("spec => window.corsProbe(spec)", spec.to_js())
