@@ -75,7 +75,7 @@ class WebDriverEngine(Engine):
         opts = self._options()
         try:
             if self._remote_url:
-                self._driver = webdriver.Remote(command_executor=self._remote_url, options=opts)
+                self._driver = _remote(self._remote_url, opts)
                 where = f"via WebDriver at {self._remote_url}"
             else:
                 self._driver = self._start_local(opts)
@@ -93,7 +93,6 @@ class WebDriverEngine(Engine):
         self._driver.set_script_timeout(130)
 
     def _start_local(self, opts: Any) -> Any:
-        from selenium import webdriver
         from selenium.webdriver.webkitgtk.service import Service
 
         driver_path, browser_path = resolve_webkitgtk()
@@ -106,7 +105,8 @@ class WebDriverEngine(Engine):
         # so close() can remove every process they made, whatever happens.
         self._service = Service(executable_path=driver_path, env=env, log_output=subprocess.DEVNULL,
                                 popen_kw={"start_new_session": True})
-        return webdriver.WebKitGTK(options=opts, service=self._service)
+        self._service.start()
+        return _remote(self._service.service_url, opts)
 
     @property
     def version(self) -> str:
@@ -173,6 +173,22 @@ class WebDriverEngine(Engine):
         # reachable, and MiniBrowser in automation mode ignores the setting
         # that would print it): the reason comes from the raw exchange.
         return Observation(probe=result)
+
+
+# Every WebDriver command gets an answer within this many seconds, or the
+# engine fails instead of hanging the run: longer than the longest cell
+# (timeout_ms is at most 120 s, the script timeout 130 s).
+COMMAND_TIMEOUT_S = 150
+
+
+def _remote(url: str, opts: Any) -> Any:
+    """A WebDriver session at url whose every command is bounded in time."""
+    from selenium import webdriver
+    from selenium.webdriver.remote.client_config import ClientConfig
+    from selenium.webdriver.remote.remote_connection import RemoteConnection
+
+    config = ClientConfig(remote_server_addr=url, timeout=COMMAND_TIMEOUT_S)
+    return webdriver.Remote(command_executor=RemoteConnection(client_config=config), options=opts)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
