@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -47,11 +48,18 @@ def wait_listening(port: int, proc: subprocess.Popen, timeout: float = 20) -> No
 
 
 def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    """Stop a server started in its own session, with everything it started
+    (the playwright command runs node, which runs the browsers)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(10)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 @pytest.fixture
@@ -67,7 +75,7 @@ def playwright_server() -> Iterator[str]:
     # --unsafe lets a client choose the executable: here, Debian's builds.
     proc = subprocess.Popen([str(Path(sys.executable).parent / "playwright"), "run-server", "--port", str(port),
                              "--host", "127.0.0.1", "--unsafe"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         wait_listening(port, proc)
         yield f"ws://127.0.0.1:{port}/"
@@ -132,3 +140,20 @@ def test_webkit_runs_on_a_remote_webdriver_endpoint(webdriver_server: str, scena
     assert data["engines"]["webkit"].endswith(f"via WebDriver at {webdriver_server}")
     assert {(c["origin"], c["verdict"]) for c in data["cells"]} == {("allowed", "allowed"),
                                                                      ("denied", "blocked")}
+
+
+def test_the_remote_servers_leave_no_process(process_marker: str) -> None:
+    """The stand-in servers themselves are stopped with all they started."""
+    from conftest import processes_with_marker
+
+    port = free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "playwright"), "run-server", "--port", str(port),
+                             "--host", "127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    wait_listening(port, proc)
+    assert processes_with_marker(process_marker)
+    stop(proc)
+    deadline = time.monotonic() + 10
+    while processes_with_marker(process_marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_with_marker(process_marker) == []
