@@ -2,7 +2,6 @@
 find every process a command started (browsers, drivers, Xvfb, Lambda workers)."""
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from e2e.errors import BadInput
-from e2e.html_report import AS_EXPECTED, OUTCOME_LABELS, outcome
+from e2e.html_report import OUTCOME_LABELS, outcome
 from e2e.results import SCHEMA_VERSION
 
 NEWLY_BLOCKED = "newly-blocked"

@@ -4,7 +4,6 @@ and an interrupted run still writes the results it gathered."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess

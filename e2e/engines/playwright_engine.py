@@ -278,18 +278,3 @@ def _split_cdp_headers(headers: dict[str, str]) -> list[tuple[str, str]]:
         for part in str(value).split("\n"):
             out.append((name, part))
     return out
-
-
-def playwright_available() -> bool:
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def require_playwright() -> None:
-    if not playwright_available():
-        raise EnvironmentProblem("the playwright package is missing: run `make setup` "
-                                 "(or .venv/bin/pip install -e '.[dev]')")
-

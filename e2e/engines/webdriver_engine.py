@@ -69,7 +69,6 @@ class WebDriverEngine(Engine):
         return opts
 
     def start(self) -> None:
-        from selenium import webdriver
         from selenium.common.exceptions import WebDriverException
 
         opts = self._options()
