@@ -88,6 +88,7 @@ class StubFrontend:
         for listener in self._listeners:
             listener.server.shutdown()
             listener.server.server_close()
+            listener.thread.join(timeout=5)
         self._listeners.clear()
 
     def __enter__(self) -> "StubFrontend":
