@@ -3,6 +3,8 @@ is none and stops it with the engine."""
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +72,46 @@ def test_without_xvfb_the_error_says_how_to_install_it(monkeypatch: pytest.Monke
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(EnvironmentProblem, match="apt-get install -y xvfb xauth"):
         Xvfb().start()
+
+
+def _stand_in_xvfb(tmp_path: Path, failures: int) -> None:
+    """An Xvfb on PATH that fails its first `failures` starts the way a real
+    one does (a fatal error on stderr, status 1), then runs the real one."""
+    real = shutil.which("Xvfb")
+    assert real
+    count = tmp_path / "count"
+    count.write_text("0")
+    script = tmp_path / "Xvfb"
+    script.write_text(f"""#!/bin/sh
+n=$(cat {count}); echo $((n + 1)) > {count}
+if [ "$n" -lt {failures} ]; then
+  echo "(EE) Fatal server error:" >&2
+  echo "(EE) Server is already active for display 0" >&2
+  exit 1
+fi
+exec {real} "$@"
+""")
+    script.chmod(0o755)
+
+
+def test_a_failed_start_is_tried_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _stand_in_xvfb(tmp_path, failures=1)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    xvfb = Xvfb()
+    try:
+        assert xvfb.start().startswith(":")
+    finally:
+        xvfb.stop()
+    assert (tmp_path / "count").read_text().strip() == "2"
+
+
+def test_when_every_attempt_fails_the_error_quotes_xvfb(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    _stand_in_xvfb(tmp_path, failures=99)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    with pytest.raises(EnvironmentProblem) as caught:
+        Xvfb().start()
+    message = str(caught.value)
+    assert "after 3 attempts" in message
+    assert "exited with status 1: (EE) Server is already active for display 0" in message
+    assert "\n" not in message
