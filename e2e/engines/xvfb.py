@@ -26,8 +26,8 @@ class Xvfb:
         if exe is None:
             raise EnvironmentProblem("webkit needs an X display and Xvfb is not installed; "
                                      "install it with: apt-get install -y xvfb xauth")
-        # On a loaded machine Xvfb has been seen to fail to come up once in a
-        # few thousand starts; a fresh attempt is cheap, a lost engine is not.
+        # Xvfb has been seen not to come up once in a full test run (cause not
+        # caught); a fresh attempt is cheap, a lost engine is not.
         problem = ""
         for _ in range(attempts):
             number, problem = self._start_once(exe, timeout)
