@@ -18,9 +18,11 @@ The browser contexts accept the throwaway CA's certificates (Playwright's
 """
 from __future__ import annotations
 
+import os
 import select
 import socket
 import ssl
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,13 +60,13 @@ class OriginServer:
     _tmp: Any = None
     _ca: Any = None
     _fronts: dict[int, "_TlsFront"] = field(default_factory=dict)
+    # Engines run in threads and ask for fronts at the same moment.
+    _fronts_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.mapped = [parse_origin(o) for o in self.origins]
 
     def start(self) -> "OriginServer":
-        import tempfile
-
         import trustme
 
         if any(m.scheme == "http" for m in self.mapped):
@@ -81,10 +83,12 @@ class OriginServer:
     def _tls_context(self, *names: str) -> ssl.SSLContext:
         """A server context with a certificate for names, from this run's CA."""
         cert = self._ca.issue_cert(*names)
-        stem = f"{self._tmp.name}/{len(self._fronts)}-{abs(hash(names))}"
-        cert.private_key_and_cert_chain_pem.write_to_path(stem + "-chain.pem")
+        # A file of its own for every certificate: ssl loads a chain from a path only.
+        fd, path = tempfile.mkstemp(dir=self._tmp.name, suffix="-chain.pem")
+        os.close(fd)
+        cert.private_key_and_cert_chain_pem.write_to_path(path)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(stem + "-chain.pem")
+        context.load_cert_chain(path)
         return context
 
     @property
@@ -98,11 +102,12 @@ class OriginServer:
         http://127.0.0.1 from an https page as mixed content), so such pages
         call the local API through this TLS front instead; the API behind it
         is unchanged and still logs every exchange."""
-        if port not in self._fronts:
-            front = _TlsFront(self._tls_context(LOOPBACK), port)
-            front.start()
-            self._fronts[port] = front
-        return f"https://{LOOPBACK}:{self._fronts[port].port}"
+        with self._fronts_lock:
+            if port not in self._fronts:
+                front = _TlsFront(self._tls_context(LOOPBACK), port)
+                front.start()
+                self._fronts[port] = front
+            return f"https://{LOOPBACK}:{self._fronts[port].port}"
 
     def _serve(self, context: ssl.SSLContext | None) -> int:
         from frontend_stub.app import _QuietHandler
