@@ -58,6 +58,19 @@ def test_close_kills_idle_and_busy_workers_and_can_be_called_twice():
     assert not _alive(pid)
 
 
+def test_an_invocation_reaching_a_closed_function_ends_as_a_crash():
+    """A request already inside the gateway when it shuts down gets the 502 of a
+    runtime that exited, not a gateway error."""
+    from fixtures.gateway.lambda_runtime import LambdaService
+
+    lambdas = LambdaService(load_api(LAB, variables=VARIABLES).functions)
+    lambdas.close()
+    invocation = lambdas.invoke("lab", {}, "request-1").result(timeout=10)
+    assert invocation.outcome == "crash"
+    assert invocation.error == {"errorType": "Runtime.ExitError",
+                                "errorMessage": "RequestId: request-1 Error: Runtime exited"}
+
+
 def test_a_closed_gateway_refuses_connections():
     with LocalGateway() as gw:
         api = gw.add(load_api(LAB, variables=VARIABLES))
