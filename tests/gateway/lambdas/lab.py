@@ -1,5 +1,5 @@
 """A test Lambda whose behaviour the request picks: ?case=NAME returns one of
-the proxy-response shapes below; ?do=raise|exit|sleep misbehaves; ?do=event
+the proxy-response shapes below; ?do=raise|exit|sleep misbehaves; ?do=meet waits for n at once; ?do=event
 returns the event it received."""
 import json
 import os
@@ -39,6 +39,17 @@ def handler(event, context):
     if action == "sleep":
         time.sleep(float(query.get("seconds", "5")))
         return {"statusCode": 200, "body": "slept"}
+    if action == "meet":
+        # Parallelism without a stopwatch: each invocation leaves its pid in a
+        # shared directory and waits (within its own timeout) until n are there.
+        meeting = query["dir"]
+        n = int(query.get("n", "3"))
+        open(os.path.join(meeting, str(os.getpid())), "w").close()
+        deadline = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - 0.1
+        while len(os.listdir(meeting)) < n and time.monotonic() < deadline:
+            time.sleep(0.01)
+        met = len(os.listdir(meeting)) >= n
+        return {"statusCode": 200, "body": json.dumps({"pid": os.getpid(), "met": met})}
     if action == "event":
         return {"statusCode": 200, "body": json.dumps(event)}
     if action == "context":
