@@ -66,7 +66,11 @@ class Xvfb:
             number = data.decode(errors="replace").strip()
             if number.isdigit():
                 return number, ""
-            code = self.process.poll()
+            try:
+                # Its end of the pipe closes a moment before it can be reaped.
+                code: int | None = self.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                code = None
             if code is None:
                 return None, f"no display number within {timeout:.0f} s"
             log.seek(0)
