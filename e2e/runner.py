@@ -8,6 +8,7 @@ run side by side, one thread each; each thread owns its driver.
 """
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import signal
@@ -116,7 +117,9 @@ def keep_evidence(engine: Engine, res: CellResult, page_url: str, root: Path) ->
     """The cell's evidence files under root/evidence/, paths relative to root."""
     directory = root / "evidence"
     directory.mkdir(parents=True, exist_ok=True)
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", res.id).strip("_")
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", res.id).strip("_")[:120]
+    # Two ids can read the same once cleaned ("a/b" and "a+b"): a hash keeps them apart.
+    stem = f"{readable}-{hashlib.sha1(res.id.encode()).hexdigest()[:8]}"
     saved = engine.capture_evidence(page_url, str(directory), stem, keep=not res.match)
     if res.match:
         return {}
@@ -158,15 +161,20 @@ class MatrixRun:
         result = RunResult(target=env.target, scenarios_file=self.sfile.path)
         stop = threading.Event()
         lock = threading.Lock()
+        returned = False  # an engine thread that outlives an interrupt records nothing more
 
         def record(res: CellResult) -> None:
             with lock:
+                if returned:
+                    return
                 result.cells.append(res)
             if self.on_result:
                 self.on_result(res)
 
         def failed(name: str, why: str) -> None:
             with lock:
+                if returned:
+                    return
                 result.engine_errors[name] = why
             if self.on_engine_error:
                 self.on_engine_error(name, why)
@@ -212,7 +220,9 @@ class MatrixRun:
         result.finished = time.time()
         # Keep the file's order in the report whatever order cells ran in.
         order = {c.id: i for i, c in enumerate(expand(self.sfile, self.browsers, self.keyword))}
-        result.cells.sort(key=lambda c: order.get(c.id, 0))
+        with lock:
+            returned = True
+            result.cells.sort(key=lambda c: order.get(c.id, 0))
         return result
 
 

@@ -63,3 +63,18 @@ def test_a_regression_against_the_baseline_exits_4(tmp_path: Path, capsys: pytes
 def test_a_missing_baseline_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--baseline", str(tmp_path / "none.json"), "-k", "reference/get|chromium"]) == 2
     assert "none.json" in capsys.readouterr().err
+
+
+def test_cells_whose_ids_clean_to_the_same_name_keep_separate_evidence(tmp_path: Path) -> None:
+    scen = tmp_path / "s.yaml"
+    scen.write_text("target: local\napi: reference\norigins: {denied: stub:denied}\nscenarios:\n"
+                    "  - {name: odd/name, path: /items, expect: allowed}\n"   # deliberately wrong
+                    "  - {name: odd+name, path: /items, expect: allowed}\n")
+    out = tmp_path / "out"
+    code = main(["run", "--scenarios", str(scen), "--browser", "chromium", "-q",
+                 "--json", str(tmp_path / "r.json"), "--output", str(out)])
+    assert code == EXIT_MISMATCH
+    cells = json.loads((tmp_path / "r.json").read_text())["cells"]
+    logs = [c["evidence"]["console"] for c in cells]
+    assert len(cells) == 2 and logs[0] != logs[1]
+    assert [(out / log).read_text().splitlines()[0] for log in logs] == [f"cell {c['id']}" for c in cells]
