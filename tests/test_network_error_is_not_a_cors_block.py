@@ -24,12 +24,13 @@ def silent_port() -> Iterator[int]:
 
 
 @pytest.fixture(scope="module")
-def closed_port() -> int:
+def closed_port() -> Iterator[int]:
+    """A port that refuses connections: bound by us, so no other server can
+    take it during the run, but never listening."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()  # nothing listens there any more
-    return port
+    yield sock.getsockname()[1]
+    sock.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ only records and never routes) from a page calling the broken
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,27 @@ CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update"
 
 
 def record_har(browser: str, har_path: Path) -> tuple[str, str, dict[str, Any]]:
+    """record_har_here on a thread of its own: the harness's engines keep one
+    Playwright driver per thread (the pytest plugin's on the main thread), and
+    a thread may not start a second one."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = record_har_here(browser, har_path)
+        except BaseException as exc:  # noqa: BLE001 - raised again below
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name=f"record-har-{browser}")
+    thread.start()
+    thread.join(180)
+    assert not thread.is_alive(), "recording the HAR did not finish"
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def record_har_here(browser: str, har_path: Path) -> tuple[str, str, dict[str, Any]]:
     """Record a HAR of a page at the stub's allowed origin POSTing JSON with a
     custom header to no-cors-headers (preflight passes, actual blocked).
     Returns (page origin, request URL, the probe's result)."""
