@@ -78,3 +78,30 @@ def test_an_interrupted_run_keeps_its_results_and_leaves_no_process(
     assert {c["verdict"] for c in data["cells"]} == {"timeout"}
     assert "(interrupted)" in stdout
     assert wait_for_no_processes(process_marker) == []
+
+
+def test_an_interrupted_local_run_leaves_no_lambda_worker(tmp_path: Path, process_marker: str) -> None:
+    scenarios = "\n".join(f"  - {{name: get-{i}, path: /items, expect: {{allowed: allowed, denied: blocked}}}}"
+                          for i in range(100))
+    path = tmp_path / "many.yaml"
+    path.write_text(f"target: local\napi: reference\nscenarios:\n{scenarios}\n")
+    proc = subprocess.Popen([*CLI, "run", "--scenarios", str(path), "--browser", "chromium",
+                             "--json", str(tmp_path / "r.json")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        running = ""
+        while time.monotonic() < deadline:
+            running = " ".join(processes_with_marker(process_marker))
+            if "bootstrap_python" in running and "chromium" in running:
+                break
+            time.sleep(0.2)
+        assert "bootstrap_python" in running, running  # the marker reaches the Lambda workers
+        time.sleep(1)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, stdout + stderr
+    assert wait_for_no_processes(process_marker) == []
