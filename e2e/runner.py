@@ -179,7 +179,20 @@ class MatrixRun:
             if self.on_engine_error:
                 self.on_engine_error(name, why)
 
+        running = 0
+        all_done = threading.Event()
+
         def engine_thread(name: str, mine: list[Cell]) -> None:
+            nonlocal running
+            try:
+                run_engine(name, mine)
+            finally:
+                with lock:
+                    running -= 1
+                    if running == 0:
+                        all_done.set()
+
+        def run_engine(name: str, mine: list[Cell]) -> None:
             options = env.engine_options(self.options)
             if self.evidence_dir is not None:
                 options = replace(options, trace=True)
@@ -194,29 +207,44 @@ class MatrixRun:
                     if stop.is_set():
                         break
                     record(run_cell(engine, env, cell, self.evidence_dir))
-            except EnvironmentProblem as exc:
-                failed(name, str(exc))
             except Exception as exc:  # noqa: BLE001 - one engine's crash must not lose the others' results
-                failed(name, f"{name}: {type(exc).__name__}: {exc}".splitlines()[0])
+                # Ctrl-C reaches the browsers and their drivers too; an engine
+                # that dies of it (even while starting) has not failed. Give the
+                # interrupt a moment to show before calling this a failure.
+                if stop.wait(0.5):
+                    return
+                if isinstance(exc, EnvironmentProblem):
+                    failed(name, str(exc))
+                else:
+                    failed(name, f"{name}: {type(exc).__name__}: {exc}".splitlines()[0])
             finally:
                 engine.close()
 
-        with _sigterm_as_interrupt(), env:
+        with _interrupts_stop(stop), env:
             by_engine = {b: [c for c in cells if c.browser == b] for b in self.browsers}
             threads = [threading.Thread(target=engine_thread, args=(name, mine), name=f"engine-{name}",
                                         daemon=True)
                        for name, mine in by_engine.items() if mine]
+            running = len(threads)
+            if not threads:
+                all_done.set()
+            # Wait on an event, not on Thread.join(timeout): a Ctrl-C that lands
+            # inside join() can leave the thread marked finished while it still
+            # runs (CPython 3.11), and the servers would then close under it.
             try:
                 for t in threads:
                     t.start()
-                for t in threads:
-                    while t.is_alive():
-                        t.join(0.2)
+                while not all_done.wait(0.5):
+                    pass
             except KeyboardInterrupt:
                 result.interrupted = True
                 stop.set()
+                # Each engine finishes its cell (a cell waits at most its own
+                # timeout) and closes its browser; a second Ctrl-C stops at once.
+                all_done.wait(INTERRUPT_GRACE_S)
+            if all_done.is_set():
                 for t in threads:
-                    t.join(30)  # each finishes its cell and closes its browser
+                    t.join()
         result.finished = time.time()
         # Keep the file's order in the report whatever order cells ran in.
         order = {c.id: i for i, c in enumerate(expand(self.sfile, self.browsers, self.keyword))}
@@ -226,21 +254,34 @@ class MatrixRun:
         return result
 
 
+# The longest a cell can take (its timeout is at most 120 s) and a browser's close.
+INTERRUPT_GRACE_S = 150.0
+
+
 @contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a CI job cancelled) stops a run the way Ctrl-C does."""
+def _interrupts_stop(stop: threading.Event) -> Iterator[None]:
+    """Ctrl-C, and SIGTERM (a CI job cancelled), stop a run: the stop event is
+    set the moment the signal arrives, before anything else is done, so an
+    engine whose browser the same signal killed (Ctrl-C reaches the whole
+    process group, drivers included) knows why it failed."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum: int, frame: object) -> None:
+        stop.set()
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig, before in previous.items():
+        if before is not signal.SIG_IGN:  # a run started with the signal ignored keeps it ignored
+            signal.signal(sig, handler)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, before in previous.items():
+            if before is not None:
+                signal.signal(sig, before)
 
 
 __all__ = ["MatrixRun", "run_cell", "BLOCKED", "NETWORK_ERROR"]

@@ -4,6 +4,7 @@ and an interrupted run still writes the results it gathered."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -40,9 +41,13 @@ def test_a_finished_run_leaves_no_process(tmp_path: Path, process_marker: str) -
     assert wait_for_no_processes(process_marker) == []
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig, group", [
+    (signal.SIGINT, True),     # Ctrl-C at a terminal: the whole process group, drivers and browsers too
+    (signal.SIGTERM, False),   # a CI job cancelled: the run's own process
+    (signal.SIGTERM, True),    # ... or its process group
+], ids=["ctrl-c-to-the-group", "sigterm", "sigterm-to-the-group"])
 def test_an_interrupted_run_keeps_its_results_and_leaves_no_process(
-        tmp_path: Path, process_marker: str, sig: signal.Signals) -> None:
+        tmp_path: Path, process_marker: str, sig: signal.Signals, group: bool) -> None:
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(64)  # accepts connections, never answers: every cell waits for its timeout
@@ -54,7 +59,8 @@ def test_an_interrupted_run_keeps_its_results_and_leaves_no_process(
                     f"scenarios:\n{scenarios}\n")
     out = tmp_path / "r.json"
     proc = subprocess.Popen([*CLI, "run", "--scenarios", str(path), "--json", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
     try:
         # Wait until every engine's browser is up and cells are under way.
         deadline = time.monotonic() + 60
@@ -64,7 +70,10 @@ def test_an_interrupted_run_keeps_its_results_and_leaves_no_process(
                 break
             time.sleep(0.2)
         time.sleep(3)
-        proc.send_signal(sig)
+        if group:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
         stdout, stderr = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
@@ -74,6 +83,8 @@ def test_an_interrupted_run_keeps_its_results_and_leaves_no_process(
     assert "Traceback" not in stderr
     data = json.loads(out.read_text())
     assert data["interrupted"] is True
+    # An engine whose browser the signal reached is interrupted, not broken.
+    assert data["engine_errors"] == {} and "did not run" not in stderr, stderr
     assert 0 < len(data["cells"]) < 90
     assert {c["verdict"] for c in data["cells"]} == {"timeout"}
     assert "(interrupted)" in stdout
@@ -104,4 +115,8 @@ def test_an_interrupted_local_run_leaves_no_lambda_worker(tmp_path: Path, proces
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130, stdout + stderr
+    # The servers stay up until the cell in flight is done: no cell fails for
+    # being cut off.
+    cells = json.loads((tmp_path / "r.json").read_text())["cells"]
+    assert [c["id"] for c in cells if not c["match"]] == []
     assert wait_for_no_processes(process_marker) == []
