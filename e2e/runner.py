@@ -240,8 +240,14 @@ class MatrixRun:
                 result.interrupted = True
                 stop.set()
                 # Each engine finishes its cell (a cell waits at most its own
-                # timeout) and closes its browser; a second Ctrl-C stops at once.
-                all_done.wait(INTERRUPT_GRACE_S)
+                # timeout) and closes its browser. Another Ctrl-C meanwhile does
+                # not cut that short: it would leave browsers running.
+                deadline = time.monotonic() + INTERRUPT_GRACE_S
+                while not all_done.is_set() and time.monotonic() < deadline:
+                    try:
+                        all_done.wait(0.5)
+                    except KeyboardInterrupt:
+                        continue
             if all_done.is_set():
                 for t in threads:
                     t.join()

@@ -72,6 +72,9 @@ def test_an_interrupted_run_keeps_its_results_and_leaves_no_process(
         time.sleep(3)
         if group:
             os.killpg(proc.pid, sig)
+            if sig == signal.SIGINT:  # an impatient user presses Ctrl-C again
+                time.sleep(0.2)
+                os.killpg(proc.pid, sig)
         else:
             proc.send_signal(sig)
         stdout, stderr = proc.communicate(timeout=60)
