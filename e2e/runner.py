@@ -184,6 +184,9 @@ class MatrixRun:
 
         def engine_thread(name: str, mine: list[Cell]) -> None:
             nonlocal running
+            # Started with the signals held (see below); the browsers and
+            # drivers this thread starts must not inherit that.
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
             try:
                 run_engine(name, mine)
             finally:
@@ -232,8 +235,11 @@ class MatrixRun:
             # inside join() can leave the thread marked finished while it still
             # runs (CPython 3.11), and the servers would then close under it.
             try:
-                for t in threads:
-                    t.start()
+                # Signals are held while the threads start (so none is left
+                # unstarted and uncounted) and arrive right after.
+                with _signals_held():
+                    for t in threads:
+                        t.start()
                 while not all_done.wait(0.5):
                     pass
             except KeyboardInterrupt:
@@ -262,6 +268,19 @@ class MatrixRun:
 
 # The longest a cell can take (its timeout is at most 120 s) and a browser's close.
 INTERRUPT_GRACE_S = 150.0
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block ends. Threads started inside
+    inherit the mask, and so would every process they start: they unblock
+    first thing."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextmanager
