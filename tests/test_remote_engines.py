@@ -49,17 +49,28 @@ def wait_listening(port: int, proc: subprocess.Popen, timeout: float = 20) -> No
 
 def stop(proc: subprocess.Popen) -> None:
     """Stop a server started in its own session, with everything it started
-    (the playwright command runs node, which runs the browsers)."""
+    (the playwright command runs node, which runs the browsers): SIGTERM to the
+    whole group, then SIGKILL to whatever of it is left after 10 s. Waiting for
+    the leader alone is not enough: node, shutting down its browsers, has been
+    seen to outlive it for good."""
+    group = proc.pid
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
-            os.killpg(proc.pid, sig)
+            os.killpg(group, sig)
         except ProcessLookupError:
-            return
-        try:
-            proc.wait(10)
-            return
-        except subprocess.TimeoutExpired:
+            break
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            proc.poll()  # reap the leader
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
             continue
+        break
+    proc.wait(10)
 
 
 @pytest.fixture
@@ -69,8 +80,17 @@ def scenario_file(tmp_path: Path) -> Path:
     return path
 
 
+def assert_nothing_left(marker: str) -> None:
+    from conftest import processes_with_marker
+
+    deadline = time.monotonic() + 10
+    while processes_with_marker(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_with_marker(marker) == []
+
+
 @pytest.fixture
-def playwright_server() -> Iterator[str]:
+def playwright_server(process_marker: str) -> Iterator[str]:
     port = free_port()
     # --unsafe lets a client choose the executable: here, Debian's builds.
     proc = subprocess.Popen([str(Path(sys.executable).parent / "playwright"), "run-server", "--port", str(port),
@@ -81,6 +101,7 @@ def playwright_server() -> Iterator[str]:
         yield f"ws://127.0.0.1:{port}/"
     finally:
         stop(proc)
+    assert_nothing_left(process_marker)
 
 
 def with_launch_options(url: str, **options: object) -> str:
@@ -110,7 +131,7 @@ def test_playwright_engines_run_in_a_remote_browser_server(playwright_server: st
 
 
 @pytest.fixture
-def webdriver_server() -> Iterator[str]:
+def webdriver_server(process_marker: str) -> Iterator[str]:
     driver, _browser = resolve_webkitgtk()
     xvfb = Xvfb()
     env = dict(os.environ, DISPLAY=xvfb.start(), NO_AT_BRIDGE="1", GTK_A11Y="none",
@@ -124,6 +145,7 @@ def webdriver_server() -> Iterator[str]:
     finally:
         stop(proc)
         xvfb.stop()
+    assert_nothing_left(process_marker)
 
 
 def test_webkit_runs_on_a_remote_webdriver_endpoint(webdriver_server: str, scenario_file: Path,
