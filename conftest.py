@@ -2,6 +2,7 @@
 find every process a command started (browsers, drivers, Xvfb, Lambda workers)."""
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 
@@ -34,6 +35,16 @@ def processes_with_marker(marker: str) -> list[str]:
         except OSError:
             continue
     return found
+
+
+def wait_for_no_processes(marker: str, timeout: float = 10.0) -> list[str]:
+    """The processes carrying marker still alive after up to timeout seconds."""
+    deadline = time.monotonic() + timeout
+    left = processes_with_marker(marker)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = processes_with_marker(marker)
+    return left
 
 
 @pytest.fixture

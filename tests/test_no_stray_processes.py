@@ -14,20 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import processes_with_marker
+from conftest import processes_with_marker, wait_for_no_processes
 
 pytestmark = pytest.mark.browser
 
 CLI = [sys.executable, "-m", "e2e.cli"]
-
-
-def wait_for_no_processes(marker: str, timeout: float = 10.0) -> list[str]:
-    deadline = time.monotonic() + timeout
-    left = processes_with_marker(marker)
-    while left and time.monotonic() < deadline:
-        time.sleep(0.2)
-        left = processes_with_marker(marker)
-    return left
 
 
 def test_a_finished_run_leaves_no_process(tmp_path: Path, process_marker: str) -> None:

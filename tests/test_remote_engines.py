@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import processes_with_marker, wait_for_no_processes
 from e2e.engines.resolve import resolve_webkitgtk
 from e2e.engines.xvfb import Xvfb
 
@@ -53,24 +54,27 @@ def stop(proc: subprocess.Popen) -> None:
     whole group, then SIGKILL to whatever of it is left after 10 s. Waiting for
     the leader alone is not enough: node, shutting down its browsers, has been
     seen to outlive it for good."""
-    group = proc.pid
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
-            os.killpg(group, sig)
+            os.killpg(proc.pid, sig)
         except ProcessLookupError:
             break
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            proc.poll()  # reap the leader
-            try:
-                os.killpg(group, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
-        else:
-            continue
-        break
+        if group_gone(proc, timeout=10):
+            break
     proc.wait(10)
+
+
+def group_gone(proc: subprocess.Popen, timeout: float) -> bool:
+    """Whether every process of proc's group has exited within timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        proc.poll()  # reap the leader, or the group never looks empty
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 @pytest.fixture
@@ -78,15 +82,6 @@ def scenario_file(tmp_path: Path) -> Path:
     path = tmp_path / "s.yaml"
     path.write_text(SCENARIOS)
     return path
-
-
-def assert_nothing_left(marker: str) -> None:
-    from conftest import processes_with_marker
-
-    deadline = time.monotonic() + 10
-    while processes_with_marker(marker) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert processes_with_marker(marker) == []
 
 
 @pytest.fixture
@@ -101,7 +96,7 @@ def playwright_server(process_marker: str) -> Iterator[str]:
         yield f"ws://127.0.0.1:{port}/"
     finally:
         stop(proc)
-    assert_nothing_left(process_marker)
+    assert wait_for_no_processes(process_marker) == []
 
 
 def with_launch_options(url: str, **options: object) -> str:
@@ -145,7 +140,7 @@ def webdriver_server(process_marker: str) -> Iterator[str]:
     finally:
         stop(proc)
         xvfb.stop()
-    assert_nothing_left(process_marker)
+    assert wait_for_no_processes(process_marker) == []
 
 
 def test_webkit_runs_on_a_remote_webdriver_endpoint(webdriver_server: str, scenario_file: Path,
@@ -166,8 +161,6 @@ def test_webkit_runs_on_a_remote_webdriver_endpoint(webdriver_server: str, scena
 
 def test_the_remote_servers_leave_no_process(process_marker: str) -> None:
     """The stand-in servers themselves are stopped with all they started."""
-    from conftest import processes_with_marker
-
     port = free_port()
     proc = subprocess.Popen([str(Path(sys.executable).parent / "playwright"), "run-server", "--port", str(port),
                              "--host", "127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -175,7 +168,4 @@ def test_the_remote_servers_leave_no_process(process_marker: str) -> None:
     wait_listening(port, proc)
     assert processes_with_marker(process_marker)
     stop(proc)
-    deadline = time.monotonic() + 10
-    while processes_with_marker(process_marker) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert processes_with_marker(process_marker) == []
+    assert wait_for_no_processes(process_marker) == []
