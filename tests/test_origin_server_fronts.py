@@ -34,7 +34,7 @@ def test_concurrent_requests_get_one_working_front_per_port() -> None:
         errors: list[BaseException] = []
         lock = threading.Lock()
 
-        def ask(i: int, port: int) -> None:
+        def ask(port: int) -> None:
             try:
                 start.wait()
                 url = server.https_front(port)
@@ -45,7 +45,7 @@ def test_concurrent_requests_get_one_working_front_per_port() -> None:
             except BaseException as exc:  # noqa: BLE001 - reported below
                 errors.append(exc)
 
-        threads = [threading.Thread(target=ask, args=(i, p)) for i, p in enumerate(asked)]
+        threads = [threading.Thread(target=ask, args=(p,)) for p in asked]
         for t in threads:
             t.start()
         for t in threads:
