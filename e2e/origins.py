@@ -235,39 +235,41 @@ class _TunnelProxy(_Listener):
         self._local = local_address
 
     def handle(self, client: socket.socket) -> None:
-        try:
-            head = b""
-            while b"\r\n\r\n" not in head and len(head) < 65536:
-                chunk = client.recv(4096)
-                if not chunk:
-                    return
-                head += chunk
-            header_block, _, rest = head.partition(b"\r\n\r\n")
-            lines = header_block.decode("latin-1").split("\r\n")
-            method, target, version = lines[0].split(" ", 2)
-            if method == "CONNECT":
-                host, _, port = target.rpartition(":")
-                upstream = self._connect(host, int(port))
-                client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                if rest:
-                    upstream.sendall(rest)
-            else:
-                parts = urlsplit(target)
-                upstream = self._connect(parts.hostname or "", parts.port or 80)
-                path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-                # One request per connection: a kept-alive connection would pass the
-                # next absolute-form request upstream unrewritten.
-                kept = [line for line in lines[1:]
-                        if not line.lower().startswith(("proxy-", "connection:", "keep-alive:"))]
-                kept.append("Connection: close")
-                upstream.sendall(f"{method} {path} {version}\r\n".encode("latin-1")
-                                 + "\r\n".join(kept).encode("latin-1") + b"\r\n\r\n" + rest)
-            _pipe(client, upstream)
-        except (OSError, ValueError):
+        # Whatever fails here must reach the browser as a network error, never
+        # as an HTTP answer: a 502 of ours, having no CORS headers, would be
+        # read as the API's reply and turn an unreachable API into a CORS block.
+        # Only a failed CONNECT is answered (the browser sees a tunnel failure).
+        head = b""
+        while b"\r\n\r\n" not in head and len(head) < 65536:
+            chunk = client.recv(4096)
+            if not chunk:
+                return
+            head += chunk
+        header_block, _, rest = head.partition(b"\r\n\r\n")
+        lines = header_block.decode("latin-1").split("\r\n")
+        method, target, version = lines[0].split(" ", 2)
+        if method == "CONNECT":
+            host, _, port = target.rpartition(":")
             try:
+                upstream = self._connect(host, int(port))
+            except (OSError, ValueError):
                 client.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
-            except OSError:
-                pass
+                return
+            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            if rest:
+                upstream.sendall(rest)
+        else:
+            parts = urlsplit(target)
+            upstream = self._connect(parts.hostname or "", parts.port or 80)  # failing: the connection drops
+            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            # One request per connection: a kept-alive connection would pass the
+            # next absolute-form request upstream unrewritten.
+            kept = [line for line in lines[1:]
+                    if not line.lower().startswith(("proxy-", "connection:", "keep-alive:"))]
+            kept.append("Connection: close")
+            upstream.sendall(f"{method} {path} {version}\r\n".encode("latin-1")
+                             + "\r\n".join(kept).encode("latin-1") + b"\r\n\r\n" + rest)
+        _pipe(client, upstream)
 
     def _connect(self, host: str, port: int) -> socket.socket:
         address = self._local(host, port) or (host, port)

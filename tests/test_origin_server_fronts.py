@@ -4,6 +4,7 @@ certificate from the run's CA that matches its key."""
 from __future__ import annotations
 
 import http.client
+import socket
 import ssl
 import threading
 
@@ -54,3 +55,31 @@ def test_concurrent_requests_get_one_working_front_per_port() -> None:
         assert len(set(answers.values())) == len(ports)
         for url in answers.values():
             assert _get_through(url, server._ca) == 200
+
+
+def _closed_port() -> socket.socket:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    return sock
+
+
+def _ask_proxy(server: OriginServer, request: bytes) -> bytes:
+    port = int(server.proxy_url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(request)
+        reply = b""
+        while chunk := conn.recv(4096):
+            reply += chunk
+    return reply
+
+
+def test_the_proxy_never_answers_for_an_api_it_cannot_reach() -> None:
+    """A 502 of the proxy's own would have no CORS headers and read as a CORS
+    block; an unreachable API must reach the browser as a network error."""
+    with OriginServer(create_app(), ["http://app.example.com"]) as server, _closed_port() as closed:
+        port = closed.getsockname()[1]
+        plain = _ask_proxy(server, f"GET http://127.0.0.1:{port}/items HTTP/1.1\r\n"
+                                   f"Host: 127.0.0.1:{port}\r\n\r\n".encode())
+        assert plain == b""  # the connection just drops
+        tunnel = _ask_proxy(server, f"CONNECT 127.0.0.1:{port} HTTP/1.1\r\n\r\n".encode())
+        assert tunnel.startswith(b"HTTP/1.1 502 ")  # a failed tunnel, which browsers report as such
