@@ -15,6 +15,9 @@ Headers = list[tuple[str, str]]
 # unique value, which keeps cells apart in the browsers' preflight caches and
 # lets a server's log be matched to the cell that caused it.
 CELL_PARAM = "cors-e2e-cell"
+# Marks the no-cors GET a page sends, for a deployed API only, after a rejected
+# fetch to learn whether the server was reachable (see ProbeSpec.reach_url).
+REACH_PARAM = "cors-e2e-reach"
 
 # Which layer of an API Gateway + Lambda stack produced a response.
 LAYER_OPTIONS_METHOD = "gateway-options-method"   # REST API MOCK OPTIONS method

@@ -10,7 +10,6 @@ said, and what the server recorded.
 """
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -54,17 +53,6 @@ def engine_reason(engine: str, obs: Observation) -> tuple[str | None, str | None
     if obs.cors_error:
         return None, obs.cors_error   # a CORS failure the engine did not explain
     return None, None
-
-
-def server_reachable(url: str, timeout: float = 2.0) -> bool:
-    """Whether a TCP connection to the URL's host and port can be opened."""
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        with socket.create_connection((parts.hostname or "", port), timeout=timeout):
-            return True
-    except OSError:
-        return False
 
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
@@ -111,7 +99,8 @@ def classify(engine: str, obs: Observation, exchanges: list[Exchange] | None, ur
         # The server answered, yet the page got nothing: CORS withheld it. The
         # engine gave no reason; e2e.explain derives one from the exchange.
         return Verdict(BLOCKED, None, obs.network_error or _first(obs.console), None, preflight)
-    if exchanges is None and not obs.network_error and server_reachable(url):
+    if exchanges is None and not obs.network_error and obs.probe.get("reachable") is True:
+        # A deployed API: the page's own no-cors GET reached the server.
         return Verdict(BLOCKED, None, _first(obs.console), None, preflight)
     return Verdict(NETWORK_ERROR, reasons.CONNECTION_FAILED,
                    obs.network_error or obs.probe.get("errorMessage"), None, preflight)

@@ -34,7 +34,18 @@ def closed_port() -> Iterator[int]:
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory, closed_port: int, silent_port: int) -> dict:
+def answering_url() -> Iterator[str]:
+    """An API reached by URL, as a deployed one is (no server log for the
+    harness), whose Lambda leaves out the CORS headers."""
+    from fixtures.gateway import LocalGateway, load_api
+
+    with LocalGateway() as gateway:
+        yield gateway.add(load_api("no-cors-headers", variables={"allowed_origin": "http://localhost"})).base_url
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory, closed_port: int, silent_port: int,
+            answering_url: str) -> dict:
     tmp = tmp_path_factory.mktemp("net")
     sfile = tmp / "net.yaml"
     sfile.write_text(f"""
@@ -59,8 +70,18 @@ scenarios:
     timeout_ms: 700
     expect: timeout
 """)
+    answering = tmp / "answering.yaml"
+    answering.write_text(f"""
+target: {answering_url}
+origins: {{allowed: stub:allowed}}
+scenarios:
+  - name: no-allow-origin
+    path: /items
+    credentials: [omit, include]
+    expect: blocked
+""")
     out = {}
-    for name, path in (("net", sfile), ("silent", silent)):
+    for name, path in (("net", sfile), ("silent", silent), ("answering", answering)):
         json_path = tmp / f"{name}.json"
         code = main(["run", "--scenarios", str(path), "--json", str(json_path), "-q"])
         out[name] = (code, json.loads(json_path.read_text()))
@@ -84,3 +105,13 @@ def test_a_server_that_never_answers_is_a_timeout(results: dict) -> None:
     code, data = results["silent"]
     assert [c["verdict"] for c in data["cells"]] == ["timeout"] * 3
     assert code == 0
+
+
+def test_a_server_that_answers_without_cors_headers_is_blocked_without_a_server_log(results: dict) -> None:
+    """With no server log to consult, the page itself learns (a no-cors GET
+    after the rejection) that the server answered: a CORS block in every
+    engine, WebKit included, which names no reason of its own."""
+    code, data = results["answering"]
+    assert {(c["browser"], c["verdict"]) for c in data["cells"]} == {
+        ("chromium", "blocked"), ("firefox", "blocked"), ("webkit", "blocked")}
+    assert len(data["cells"]) == 6 and code == 0

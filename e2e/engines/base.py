@@ -24,11 +24,15 @@ class ProbeSpec:
     credentials: str
     timeout_ms: int = 10000
     session_url: str | None = None   # fetched first, credentials included, to set a cookie
+    # Where there is no server log to tell a CORS block from an unreachable
+    # server (a deployed API), the page asks this URL with a no-cors GET after a
+    # rejection: an opaque answer means the server was there.
+    reach_url: str | None = None
 
     def to_js(self) -> dict[str, Any]:
         return {"url": self.url, "method": self.method, "headers": self.headers,
                 "body": self.body, "credentials": self.credentials, "timeoutMs": self.timeout_ms,
-                "sessionUrl": self.session_url}
+                "sessionUrl": self.session_url, "reachUrl": self.reach_url}
 
 
 @dataclass

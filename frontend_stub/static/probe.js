@@ -42,6 +42,7 @@ window.corsProbe = async function corsProbe(spec) {
     headers: null,          // the response headers script may read
     body: null,             // excerpt
     elapsedMs: null,
+    reachable: null,        // only with spec.reachUrl, after a rejection: did the server answer a no-cors GET
   };
   try {
     const response = await fetch(spec.url, init);
@@ -61,6 +62,22 @@ window.corsProbe = async function corsProbe(spec) {
     clearTimeout(timer);
   }
   result.elapsedMs = Math.round(performance.now() - started);
+  if (result.outcome === "rejected" && spec.reachUrl) {
+    // No server log to ask (a deployed API): was the server there at all? A
+    // no-cors GET resolves, opaque, whenever the server answers anything, and
+    // rejects only when the network fails (refused, DNS, TLS, mixed content).
+    const reach = new AbortController();
+    const reachTimer = setTimeout(() => reach.abort(), spec.timeoutMs || 10000);
+    try {
+      await fetch(spec.reachUrl, {mode: "no-cors", credentials: "omit", cache: "no-store",
+                                  signal: reach.signal});
+      result.reachable = true;
+    } catch (err) {
+      result.reachable = false;
+    } finally {
+      clearTimeout(reachTimer);
+    }
+  }
   // Show the last cell on the page, so a screenshot kept as evidence says what happened.
   const shown = document.getElementById("last-cell");
   if (shown) {
