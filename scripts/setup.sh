@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(chromium firefox-esr webkit2gtk-driver xvfb xauth nodejs)
+PACKAGES=(chromium firefox-esr webkit2gtk-driver xvfb xauth nodejs python3-venv)
 VENV=.venv
 STAMP=$VENV/.installed
 
@@ -26,8 +26,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -x "$VENV/bin/python" ]; then
+if [ ! -x "$VENV/bin/pip" ]; then
+  # No pip: never made, or made half (python3-venv was missing): start again.
   echo "setup: creating $VENV"
+  rm -rf "$VENV"
   python3 -m venv "$VENV"
 fi
 if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
