@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Serve fixture APIs (or your own definition files) on 127.0.0.1 "
                                        "until Ctrl-C, for curl or a real frontend.")
     serve.add_argument("--api", action="append", required=True, metavar="NAME|FILE",
-                       help="a fixture API name (see --list) or a definition .yaml; repeatable")
+                       help="a fixture API name (fixtures/apis/NAME.yaml) or a definition .yaml; repeatable")
     serve.add_argument("--port", type=int, default=0, metavar="N",
                        help="port for the first API (others get free ports); default: any free port")
     serve.add_argument("--allowed-origin", default="http://localhost:3000", metavar="ORIGIN",

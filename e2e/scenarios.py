@@ -375,7 +375,7 @@ def load_scenarios(path: str | Path) -> ScenarioFile:
         # x-... keys are free for YAML anchors and notes (x-requests: &get ...).
         if key not in _TOP_KEYS and not str(key).startswith("x-"):
             raise loc.fail(str(key), f"unknown field; known: {', '.join(sorted(_TOP_KEYS))}")
-    target = validate_target(top.get("target", "local-rest"), loc)
+    target = validate_target(top.get("target", "local"), loc)
     origins = _load_origins(top.get("origins"), loc)
     raw_scenarios = top.get("scenarios")
     if not isinstance(raw_scenarios, list) or not raw_scenarios:

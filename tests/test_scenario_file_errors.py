@@ -87,6 +87,11 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
     assert sfile.scenarios[0].credentials == ["omit"]
 
 
+def test_without_a_target_the_local_gateway_serves_either_kind_of_api(tmp_path: Path) -> None:
+    sfile = load_scenarios(write(tmp_path, GOOD.replace("target: local-rest\n", "")))
+    assert sfile.target == "local"
+
+
 @pytest.mark.parametrize("extra, where, words", [
     ("session: items", "session", "must be a path starting with /"),
     ("expect_cookie: true", "expect_cookie", "needs session"),
