@@ -139,6 +139,20 @@ def engine_options(args: argparse.Namespace) -> EngineOptions:
     return EngineOptions(connect=parse_connect(args.connect), webdriver_url=args.webdriver_url)
 
 
+def check_writable(path: str, flag: str) -> None:
+    """A report path the run will be able to write, or BadInput now."""
+    from pathlib import Path
+
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise BadInput(f"{flag} {path}: is a directory; give a file name")
+    if not parent.is_dir():
+        raise BadInput(f"{flag} {path}: no such directory {parent}")
+    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise BadInput(f"{flag} {path}: not writable")
+
+
 def run_and_report(matrix: "MatrixRun", args: argparse.Namespace, *, detail_all: bool = False,
                    closing: "Callable[[RunResult], str] | None" = None) -> int:
     """Run a matrix and write every report asked for; the exit code by precedence:
@@ -151,6 +165,9 @@ def run_and_report(matrix: "MatrixRun", args: argparse.Namespace, *, detail_all:
     from e2e.report import cell_details, cell_line, exchange_lines, print_table, summary_line
 
     baseline = load_baseline(args.baseline) if getattr(args, "baseline", None) else None  # fail fast
+    for flag in ("json", "html", "junit"):
+        if getattr(args, flag, None):
+            check_writable(getattr(args, flag), f"--{flag}")  # before the run, not after it
     if getattr(args, "output", None):
         out_dir = Path(args.output)
         try:
@@ -167,16 +184,26 @@ def run_and_report(matrix: "MatrixRun", args: argparse.Namespace, *, detail_all:
         progress.close()
     doc = result.to_json()
     comparison = compare(baseline, doc, baseline_name=args.baseline) if baseline is not None else None
+    writers: list[tuple[str, str, Callable[[str], None]]] = []
     if args.json:
-        result.write_json(args.json)
+        writers.append(("--json", args.json, result.write_json))
     if getattr(args, "html", None):
         from e2e.html_report import write_html
 
-        write_html(doc, args.html, comparison=comparison, evidence_root=getattr(args, "output", None))
+        writers.append(("--html", args.html, lambda path: write_html(
+            doc, path, comparison=comparison, evidence_root=getattr(args, "output", None))))
     if getattr(args, "junit", None):
         from e2e.junit import write_junit
 
-        write_junit(doc, args.junit, comparison=comparison)
+        writers.append(("--junit", args.junit, lambda path: write_junit(doc, path, comparison=comparison)))
+    unwritten = []
+    for flag, path, write in writers:  # each report is written even when another cannot be
+        try:
+            write(path)
+        except OSError as exc:
+            unwritten.append(f"{flag} {path}: cannot write: {exc.strerror or exc}")
+    if unwritten:
+        raise BadInput("; ".join(unwritten))
     out = sys.stdout
     for name, why in sorted(result.engine_errors.items()):
         print(f"engine {name} did not run: {why}", file=sys.stderr)

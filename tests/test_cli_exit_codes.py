@@ -37,6 +37,9 @@ def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
     (["run", "--scenarios", "/nonexistent/s.yaml"], "/nonexistent/s.yaml: no such scenario file"),
     (["run", "--connect", "http://x"], "--connect: 'http://x' is not a ws:// or wss:// URL"),
     (["run", "-k", "no-such-cell-anywhere"], "no cell of"),
+    (["run", "--json", "/tmp"], "--json /tmp: is a directory; give a file name"),
+    (["run", "--html", "/nonexistent/r.html"], "--html /nonexistent/r.html: no such directory /nonexistent"),
+    (["run", "--junit", "/etc/hostname/r.xml"], "--junit /etc/hostname/r.xml: no such directory /etc/hostname"),
 ])
 def test_bad_input_is_one_line_and_exit_code_2(args: list[str], words: str) -> None:
     proc = run(*args)
@@ -90,3 +93,17 @@ def test_every_cell_as_expected_is_exit_0_with_a_summary(tmp_path: Path) -> None
     proc = run("run", "--scenarios", str(path), "--browser", "chromium")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.strip().splitlines()[-1].startswith("2 cells in chromium: 2 as expected, 0 differ")
+
+
+def test_a_report_that_cannot_be_written_after_the_run_is_bad_input_and_the_others_are_written(
+        tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("api: reference\norigins: {allowed: stub:allowed}\n"
+                    "scenarios:\n  - {name: get, path: /items, expect: allowed}\n")
+    html = tmp_path / "r.html"
+    # /proc passes the checks made before the run (root may write there) and refuses the file.
+    proc = run("run", "--scenarios", str(path), "--browser", "chromium", "-q",
+               "--json", "/proc/r.json", "--html", str(html))
+    assert proc.returncode == 2, proc.stderr
+    assert one_line_error(proc).startswith("cors-e2e: --json /proc/r.json: cannot write: ")
+    assert html.stat().st_size > 0
