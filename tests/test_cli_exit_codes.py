@@ -107,3 +107,18 @@ def test_a_report_that_cannot_be_written_after_the_run_is_bad_input_and_the_othe
     assert proc.returncode == 2, proc.stderr
     assert one_line_error(proc).startswith("cors-e2e: --json /proc/r.json: cannot write: ")
     assert html.stat().st_size > 0
+
+
+@pytest.mark.parametrize("flags", [
+    ["--browser", "chromium", "--connect", "ws://grid-user:GRIDSECRET@127.0.0.1:1/?token=TOKENSECRET"],
+    ["--browser", "webkit", "--webdriver-url", "http://grid-user:GRIDSECRET@127.0.0.1:1/wd/hub?key=TOKENSECRET"],
+])
+def test_a_remote_endpoints_credentials_are_never_printed(tmp_path: Path, flags: list[str]) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("api: reference\nscenarios:\n  - {name: get, path: /items, expect: allowed}\n")
+    proc = run("run", "--scenarios", str(path), "-q", "--json", str(tmp_path / "r.json"), *flags)
+    assert proc.returncode == 3, proc.stderr   # nothing listens there: the engine cannot start
+    assert "127.0.0.1" in proc.stderr        # the endpoint is still named
+    for secret in ("GRIDSECRET", "TOKENSECRET", "grid-user"):
+        assert secret not in proc.stdout + proc.stderr
+        assert secret not in (tmp_path / "r.json").read_text()

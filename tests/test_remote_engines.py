@@ -169,3 +169,33 @@ def test_the_remote_servers_leave_no_process(process_marker: str) -> None:
     assert processes_with_marker(process_marker)
     stop(proc)
     assert wait_for_no_processes(process_marker) == []
+
+
+def test_credentials_in_a_webdriver_url_are_sent_as_basic_auth(scenario_file: Path, tmp_path: Path) -> None:
+    """A grid URL's user:key@ travels as an Authorization header (as Selenium's
+    ClientConfig sends it), not in the printed address."""
+    import base64
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[str | None] = []
+
+    class Grid(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server protocol
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), Grid) as grid:
+        threading.Thread(target=grid.serve_forever, daemon=True).start()
+        url = f"http://grid-user:s3cret@127.0.0.1:{grid.server_address[1]}/wd/hub"
+        proc = subprocess.run([*CLI, "run", "--scenarios", str(scenario_file), "--browser", "webkit", "-q",
+                               "--webdriver-url", url], capture_output=True, text=True, timeout=180)
+        grid.shutdown()
+    assert proc.returncode == 3, proc.stderr
+    assert seen and seen[0] == "Basic " + base64.b64encode(b"grid-user:s3cret").decode()
+    assert "s3cret" not in proc.stdout + proc.stderr

@@ -13,6 +13,36 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def endpoint_label(url: str) -> str:
+    """A remote browser endpoint as it may be shown: without user:key@ and
+    query (grid and cloud services carry their credentials there)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = f"{host}:{port}" if port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def without_endpoint_secrets(text: str, url: str) -> str:
+    """text (an error message) with url's credentials and query blanked out,
+    wherever a library quoted them."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    text = text.replace(url, endpoint_label(url))
+    for secret in (parts.query, parts.password, parts.username):
+        if secret:
+            text = text.replace(secret, "<redacted>").replace(unquote(secret), "<redacted>")
+    return text
+
+
 @dataclass
 class ProbeSpec:
     """The fetch a cell describes; passed verbatim to corsProbe() in the page."""

@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Any
 
-from e2e.engines.base import Engine, Observation, ProbeSpec
+from e2e.engines.base import Engine, Observation, ProbeSpec, endpoint_label, without_endpoint_secrets
 from e2e.engines.resolve import EngineBuild, resolve_playwright
 from e2e.errors import EnvironmentProblem
 
@@ -85,7 +85,7 @@ class PlaywrightEngine(Engine):
         try:
             if self._connect:
                 self._browser = browser_type.connect(self._connect, timeout=15000)
-                label = f"via remote Playwright server {self._connect.split('?', 1)[0]}"
+                label = f"via remote Playwright server {endpoint_label(self._connect)}"
             else:
                 build = self._build or resolve_playwright(self.name, browser_type)
                 kwargs = build.launch_kwargs(CHROMIUM_ARGS + self._extra_args)
@@ -96,7 +96,10 @@ class PlaywrightEngine(Engine):
         except PlaywrightError as exc:
             self.close()
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            where = self._connect or self.name
+            where = self.name
+            if self._connect:
+                where = endpoint_label(self._connect)
+                first = without_endpoint_secrets(first, self._connect)
             raise EnvironmentProblem(f"{self.name}: cannot start ({where}): {first}") from None
         pretty = {"chromium": "Chromium", "firefox": "Firefox"}[self.name]
         self._version = f"{pretty} {self._browser.version} {label}"

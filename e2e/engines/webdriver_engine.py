@@ -14,8 +14,9 @@ import subprocess
 import threading
 import time
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
-from e2e.engines.base import Engine, Observation, ProbeSpec
+from e2e.engines.base import Engine, Observation, ProbeSpec, endpoint_label, without_endpoint_secrets
 from e2e.engines.resolve import resolve_webkitgtk
 from e2e.engines.xvfb import Xvfb, needs_display
 from e2e.errors import EnvironmentProblem
@@ -75,14 +76,18 @@ class WebDriverEngine(Engine):
         try:
             if self._remote_url:
                 self._driver = _remote(self._remote_url, opts)
-                where = f"via WebDriver at {self._remote_url}"
+                where = f"via WebDriver at {endpoint_label(self._remote_url)}"
             else:
                 self._driver = self._start_local(opts)
                 where = "via WebKitWebDriver"
-        except WebDriverException as exc:
+        except Exception as exc:  # noqa: BLE001 - a remote endpoint fails in urllib3's words too
+            if not isinstance(exc, WebDriverException) and not self._remote_url:
+                raise
             self.close()
-            msg = (exc.msg or str(exc)).strip().splitlines()[0] if (exc.msg or str(exc)).strip() else \
-                type(exc).__name__
+            text = (getattr(exc, "msg", None) or str(exc)).strip()
+            msg = text.splitlines()[0] if text else type(exc).__name__
+            if self._remote_url:
+                msg = without_endpoint_secrets(msg, self._remote_url)
             raise EnvironmentProblem(f"{self.name}: cannot start a WebDriver session: {msg}") from None
         caps = self._driver.capabilities
         pretty = {"MiniBrowser": "WebKitGTK", "Safari": "Safari", "safari": "Safari"}.get(
@@ -186,7 +191,17 @@ def _remote(url: str, opts: Any) -> Any:
     from selenium.webdriver.remote.client_config import ClientConfig
     from selenium.webdriver.remote.remote_connection import RemoteConnection
 
-    config = ClientConfig(remote_server_addr=url, timeout=COMMAND_TIMEOUT_S)
+    # Credentials in the URL go to ClientConfig, which sends them as Basic auth
+    # (and Selenium warns, on stderr, about URLs that carry them).
+    parts = urlsplit(url)
+    address = url
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
+        address = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    config = ClientConfig(remote_server_addr=address, timeout=COMMAND_TIMEOUT_S,
+                          username=unquote(parts.username) if parts.username else None,
+                          password=unquote(parts.password) if parts.password else None)
     return webdriver.Remote(command_executor=RemoteConnection(client_config=config), options=opts)
 
 
