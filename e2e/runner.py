@@ -29,7 +29,7 @@ from e2e.exchange import CELL_PARAM, header_value, redact_headers
 from e2e.explain import CellFacts, agreement, explain
 from e2e.replay import replay
 from e2e.results import CellResult, RunResult
-from e2e.scenarios import Cell, ScenarioFile, expand
+from e2e.scenarios import LOCAL_TARGETS, SCRIPTED_TARGET, Cell, ScenarioFile, expand
 from e2e.verdict import ALLOWED, BLOCKED, NETWORK_ERROR, classify
 
 
@@ -155,6 +155,15 @@ class MatrixRun:
             random.Random(self.shuffle_seed).shuffle(cells)
         return cells
 
+    def may_trace(self) -> bool:
+        """Whether a Playwright trace may be kept as evidence. A trace holds
+        every request and response whole, cookies and Authorization included,
+        so only for local fixtures and scenarios that send no secret header."""
+        if (self.target or self.sfile.target) not in (*LOCAL_TARGETS, SCRIPTED_TARGET):
+            return False
+        return all(redact_headers(list(s.headers.items())) == list(s.headers.items())
+                   for s in self.sfile.scenarios)
+
     def run(self) -> RunResult:
         cells = self.cells()
         env = Environment(self.sfile, self.target)
@@ -197,7 +206,7 @@ class MatrixRun:
 
         def run_engine(name: str, mine: list[Cell]) -> None:
             options = env.engine_options(self.options)
-            if self.evidence_dir is not None:
+            if self.evidence_dir is not None and self.may_trace():
                 options = replace(options, trace=True)
             engine = make_engine(name, options)
             try:
