@@ -6,8 +6,10 @@ duplicates (two Access-Control-Allow-Origin lines) and casing survive.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote_plus
 
 Headers = list[tuple[str, str]]
 
@@ -32,6 +34,15 @@ SECRET_HEADERS = frozenset(
     {"authorization", "cookie", "set-cookie", "x-api-key", "x-amz-security-token",
      "proxy-authorization"}
 )
+URL_HEADERS = frozenset({"referer", "location", "content-location"})  # their URLs go through redact_url
+# Query parameters whose values are secrets, by name (case-insensitive, "-" read
+# as "_"): exactly these short ones, and any name ending in one of the suffixes
+# (access_token, id_token, X-Amz-Security-Token, X-Amz-Signature,
+# X-Amz-Credential, client_secret, api_key, ...).
+SECRET_PARAMS = frozenset({"key", "code", "sig"})
+SECRET_PARAM_SUFFIXES = ("token", "secret", "password", "passwd", "signature", "credential", "credentials",
+                         "apikey", "api_key")
+_URL_IN_TEXT = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>`]*[^\s'\"<>`.,;:)\]]")
 
 
 def header_values(headers: Headers, name: str) -> list[str]:
@@ -58,9 +69,47 @@ def redact_headers(headers: Headers) -> Headers:
             out.append((k, f"{name}={REDACTED}" + (f";{attrs}" if attrs else "")))
         elif lk in SECRET_HEADERS:
             out.append((k, REDACTED))
+        elif lk in URL_HEADERS:
+            out.append((k, redact_url(v)))
         else:
             out.append((k, v))
     return out
+
+
+def is_secret_param(name: str) -> bool:
+    lname = unquote_plus(name).strip().lower().replace("-", "_")
+    return lname in SECRET_PARAMS or lname.endswith(SECRET_PARAM_SUFFIXES)
+
+
+def redact_query(query: str) -> str:
+    """A query string (or a fragment of name=value pairs) with the values of
+    secret parameters replaced; everything else kept as written."""
+    pieces = []
+    for piece in query.split("&"):
+        name, eq, _ = piece.partition("=")
+        pieces.append(f"{name}={REDACTED}" if eq and is_secret_param(name) else piece)
+    return "&".join(pieces)
+
+
+def redact_url(url: str) -> str:
+    """The URL to show or save: the userinfo (user:password@) and the values of
+    secret query parameters replaced, in the query and in the fragment (OAuth's
+    implicit flow puts access_token there). Never raises, whatever the text; the
+    URL a browser fetches is the original, never this one."""
+    rest, hash_, fragment = url.partition("#")
+    rest, qmark, query = rest.partition("?")
+    scheme, sep, after = rest.partition("://")
+    if sep:
+        authority, slash, path = after.partition("/")
+        if "@" in authority:
+            authority = f"{REDACTED}@{authority.rpartition('@')[2]}"
+        rest = f"{scheme}{sep}{authority}{slash}{path}"
+    return rest + qmark + redact_query(query) + hash_ + redact_query(fragment)
+
+
+def redact_urls_in(text: str) -> str:
+    """Free text (a console message, an error) with every URL in it redacted."""
+    return _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), text)
 
 
 @dataclass
@@ -91,7 +140,7 @@ class Exchange:
         return {
             "method": self.method,
             "path": self.path,
-            "query": self.query,
+            "query": redact_query(self.query),
             "request_headers": [list(h) for h in redact_headers(self.request_headers)],
             "status": self.status,
             "response_headers": [list(h) for h in redact_headers(self.response_headers)],

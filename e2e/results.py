@@ -1,6 +1,8 @@
 """The result of a run: one record per cell, and the JSON document (the schema
 the README documents). Secrets never reach it: exchanges are redacted when they
-are serialised (e2e.exchange.redact_headers).
+are serialised (e2e.exchange.redact_headers, redact_query), and a cell's URL and
+the engine's and page's words (which quote the URL) when the cell is made
+(e2e.exchange.redact_url), so no report, log or JSON written from it holds them.
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from e2e.exchange import redact_url, redact_urls_in
 
 SCHEMA_VERSION = 1
 
@@ -49,6 +53,14 @@ class CellResult:
     duration_ms: float | None = None   # the whole cell in the harness: probe, evidence, explanation
     evidence: dict[str, str] | None = None  # files kept for a cell not as expected, relative to --output
     engine_response: dict[str, Any] | None = None  # the response as the engine saw it on the wire
+
+    def __post_init__(self) -> None:
+        # Secrets in the URL (?access_token=, a presigned X-Amz-Signature, user:password@)
+        # stay in the request the browser made; the record shows them masked.
+        self.url = redact_url(self.url)
+        self.error = redact_urls_in(self.error) if self.error else self.error
+        self.engine_detail = redact_urls_in(self.engine_detail) if self.engine_detail else self.engine_detail
+        self.console = [redact_urls_in(m) for m in self.console]
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
