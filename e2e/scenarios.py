@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import yaml
 
 from e2e.errors import BadInput
+from e2e.exchange import redact_url
 
 LOCAL_TARGETS = ("local", "local-rest", "local-http")
 SCRIPTED_TARGET = "scripted"
@@ -130,21 +131,48 @@ def validate_target(target: Any, loc: _Loc) -> str:
     return validate_url(target, what="target", loc=loc)
 
 
+def split_url(value: str) -> SplitResult | None:
+    """``urlsplit(value)``, or None for what it cannot split (an unclosed ``[`` in the host)."""
+    try:
+        return urlsplit(value)
+    except ValueError:
+        return None
+
+
+def is_unicode(value: str) -> bool:
+    """False for text with a lone surrogate (from a shell's \\ud800), which no
+    encoder, terminal or browser takes."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def port_problem(parts: SplitResult) -> str | None:
+    """Why the URL's port is not one (not a number, or not 1-65535), or None."""
+    try:
+        port = parts.port
+    except ValueError:   # "abc", 99999
+        port = 0
+    return "has an invalid port (a number from 1 to 65535)" if port == 0 else None
+
+
 def validate_url(value: str, *, what: str, loc: _Loc | None = None) -> str:
     """An absolute http(s) URL with a host; its trailing slash is dropped."""
-    parts = urlsplit(value)
+    parts = split_url(value)
+    shown = repr(redact_url(value))
     problem = None
-    if parts.scheme not in ("http", "https"):
-        problem = f"{value!r} is not an http(s) URL (nor local, local-rest, local-http, scripted)"
+    if parts is None or parts.scheme not in ("http", "https"):
+        problem = f"{shown} is not an http(s) URL (nor local, local-rest, local-http, scripted)"
     elif not parts.hostname:
-        problem = f"{value!r} has no host"
+        problem = f"{shown} has no host"
     elif parts.query or parts.fragment:
-        problem = f"{value!r}: a base URL takes no query or fragment"
-    else:
-        try:
-            parts.port
-        except ValueError:
-            problem = f"{value!r} has an invalid port"
+        problem = f"{shown}: a base URL takes no query or fragment"
+    elif parts.username or parts.password:
+        problem = f"{shown} has credentials (user:password@) in it; a browser cannot fetch such a URL"
+    elif (bad_port := port_problem(parts)) is not None:
+        problem = f"{shown} {bad_port}"
     if problem:
         if loc is None:
             raise BadInput(f"{what}: {problem}")
@@ -152,15 +180,39 @@ def validate_url(value: str, *, what: str, loc: _Loc | None = None) -> str:
     return value.rstrip("/")
 
 
-def validate_origin(value: Any, where: str, loc: _Loc) -> str:
-    if value in (STUB_ALLOWED, STUB_DENIED):
-        return value
+def origin_problem(value: Any, *, stubs: bool = True) -> str | None:
+    """Why ``value`` is not an origin (``scheme://host[:port]``, or with ``stubs``
+    ``stub:allowed``/``stub:denied``), or None when it is one."""
+    if stubs and value in (STUB_ALLOWED, STUB_DENIED):
+        return None
     if not isinstance(value, str):
-        raise loc.fail(where, f"must be {STUB_ALLOWED}, {STUB_DENIED} or an origin like https://app.example.com")
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
-            or parts.query or parts.fragment:
-        raise loc.fail(where, f"{value!r} is not an origin (scheme://host[:port], no path)")
+        return (f"must be {STUB_ALLOWED}, {STUB_DENIED} or an origin like https://app.example.com" if stubs
+                else "must be an origin like https://app.example.com")
+    parts = split_url(value)
+    nor = f" nor {STUB_ALLOWED} / {STUB_DENIED}" if stubs else ""
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname \
+            or parts.path not in ("", "/") or parts.query or parts.fragment \
+            or parts.username is not None or parts.password is not None:
+        return f"{redact_url(value)!r} is not an origin (scheme://host[:port], no path){nor}"
+    if (bad_port := port_problem(parts)) is not None:
+        return f"{value!r} {bad_port}"
+    if not is_unicode(value):
+        return f"{value!r} has a lone surrogate in it: not a character an origin can hold"
+    return None
+
+
+def check_origin(value: Any, what: str, *, stubs: bool = True) -> str:
+    """``value`` as an origin without its trailing slash; else BadInput naming ``what`` (a flag)."""
+    problem = origin_problem(value, stubs=stubs)
+    if problem:
+        raise BadInput(f"{what}: {problem}")
+    return value.rstrip("/")
+
+
+def validate_origin(value: Any, where: str, loc: _Loc) -> str:
+    problem = origin_problem(value)
+    if problem:
+        raise loc.fail(where, problem)
     return value.rstrip("/")
 
 

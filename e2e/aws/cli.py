@@ -13,6 +13,7 @@ from typing import Any
 from e2e.aws.findings import SEVERITIES
 from e2e.aws.target import TARGET_HELP
 from e2e.errors import EXIT_MISMATCH, EXIT_OK, BadInput
+from e2e.scenarios import check_origin
 
 
 def register(subparsers: Any, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -85,7 +86,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from e2e.aws.inspect import inspect_config
 
     for origin in args.origin:
-        _check_origin("--origin", origin)
+        check_origin(origin, "--origin", stubs=False)
     aws, api = _resolve(args)
     report = inspect_config(read_config(aws, api), args.origin)
     if args.json:
@@ -98,9 +99,10 @@ def cmd_scenarios_from(args: argparse.Namespace) -> int:
     import yaml
 
     from e2e.aws.config import read_config
-    from e2e.aws.scenarios_from import build_scenarios, write_scenarios
+    from e2e.aws.scenarios_from import build_scenarios, check_origins, write_scenarios
     from e2e.scenarios import load_scenarios
 
+    check_origins(args.origin, args.denied_origin)   # before calling AWS
     aws, api = _resolve(args)
     data = build_scenarios(read_config(aws, api), args.origin, args.denied_origin)
     if args.output == "-":
@@ -118,7 +120,7 @@ def cmd_deploy_fixtures(args: argparse.Namespace) -> int:
 
     names = _fixtures(args.only, list_apis())
     origin = args.allowed_origin or DEFAULT_ALLOWED_ORIGIN
-    _check_origin("--allowed-origin", origin)
+    check_origin(origin, "--allowed-origin", stubs=False)
     stack = _stack(args.stack or DEFAULT_STACK)
     aws = _aws(args)
     print(f"deploying {len(names)} fixture API{'s' if len(names) != 1 else ''} to {aws.region} "
@@ -162,10 +164,3 @@ def _stack(name: str) -> str:
         raise BadInput(f"--stack: {name!r}: use 1-20 lower-case letters, digits and -, starting with a letter")
     return name
 
-
-def _check_origin(flag: str, value: str) -> None:
-    from urllib.parse import urlsplit
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
-            or parts.query or parts.fragment:
-        raise BadInput(f"{flag}: {value!r} is not an origin (scheme://host[:port], no path)")

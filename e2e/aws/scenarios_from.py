@@ -11,7 +11,6 @@ allows credentials.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from e2e.aws.inspect_http import required_headers as http_required
 from e2e.aws.inspect_rest import required_headers as rest_required
 from e2e.aws.preflight import decode
 from e2e.errors import BadInput
-from e2e.scenarios import STUB_ALLOWED, STUB_DENIED
+from e2e.scenarios import check_origin
 
 ANY_EXPANDS_TO = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -72,14 +71,10 @@ def concrete_path(template: str) -> str:
     return _PARAM.sub(lambda m: f"cors-e2e-{m.group(1).lower()}", template)
 
 
-def _check_origin(flag: str, value: str) -> None:
-    if value in (STUB_ALLOWED, STUB_DENIED):
-        return
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
-            or parts.query or parts.fragment:
-        raise BadInput(f"{flag}: {value!r} is not an origin (scheme://host[:port], no path) "
-                       f"nor {STUB_ALLOWED} / {STUB_DENIED}")
+def check_origins(origins: list[str], denied: list[str]) -> None:
+    for flag, values in (("--origin", origins), ("--denied-origin", denied)):
+        for value in values:
+            check_origin(value, flag)
 
 
 def _name(method: str, path: str) -> str:
@@ -88,9 +83,7 @@ def _name(method: str, path: str) -> str:
 
 
 def build_scenarios(cfg: Config, origins: list[str], denied: list[str]) -> dict[str, Any]:
-    for flag, values in (("--origin", origins), ("--denied-origin", denied)):
-        for value in values:
-            _check_origin(flag, value)
+    check_origins(origins, denied)
     if not origins:
         raise BadInput("scenarios-from: give at least one --origin (the frontend's origin, or stub:allowed)")
     routes = routes_of(cfg)

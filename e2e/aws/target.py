@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urlsplit
 
 from e2e.aws.errors import UnknownApi
 from e2e.aws.session import Aws
 from e2e.errors import BadInput
+from e2e.exchange import redact_url
+from e2e.scenarios import port_problem, split_url
 
 _API_ID = re.compile(r"^[a-z0-9]{1,32}$")
 _STAGE = re.compile(r"^(?:\$default|[A-Za-z0-9_-]{1,128})$")
@@ -55,9 +56,12 @@ def parse_target(text: str) -> TargetRef:
                 or (len(parts) == 2 and not _STAGE.match(parts[1])):
             raise BadInput(f"target: {text!r} is not {TARGET_HELP}")
         return TargetRef(kind=kind, api_id=parts[0], stage=parts[1] if len(parts) == 2 else None)  # type: ignore[arg-type]
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise BadInput(f"target: {text!r} is not {TARGET_HELP}")
+    parts = split_url(text)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment or parts.username or parts.password:
+        raise BadInput(f"target: {redact_url(text)!r} is not {TARGET_HELP}")
+    if (bad_port := port_problem(parts)) is not None:
+        raise BadInput(f"target: {text!r} {bad_port}")
     url = text.rstrip("/")
     segments = [s for s in parts.path.split("/") if s]
     m = _EXECUTE_API.match(parts.hostname)
