@@ -14,6 +14,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from e2e.aws.errors import WrongRegion, is_throttling, translate
+from e2e.errors import EnvironmentProblem
 
 # API Gateway's control plane has fixed, low per-account quotas (DeleteRestApi:
 # one call per 30 s; CreateRestApi: one per 3 s; CreateDeployment: one per 5 s),
@@ -53,8 +54,18 @@ class Aws:
                               f"(e.g. us-east-1, eu-west-1); set AWS_REGION or pass --region")
 
     def client(self, service: str) -> Any:
+        """The service's client; making one resolves the credentials and the
+        endpoint, so their failures are typed errors too."""
         if service not in self._clients:
-            self._clients[service] = self.session.client(service, config=_CONFIG)
+            doing = f"starting the {service} client"
+            try:
+                self._clients[service] = self.session.client(service, config=_CONFIG)
+            except BotoCoreError as exc:   # CredentialRetrievalError, PartialCredentialsError, ...
+                raise translate(exc, doing=doing, region=self.region) from None
+            except ValueError:             # botocore: "Invalid endpoint: ..."
+                raise EnvironmentProblem(f"{doing}: the AWS endpoint URL is not a valid URL; check "
+                                         f"AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_{service.upper()} and the "
+                                         f"profile's endpoint_url") from None
         return self._clients[service]
 
     def call(self, service: str, operation: str, *, doing: str, **params: Any) -> Any:

@@ -3,7 +3,6 @@ fake credentials, a region and a fresh moto backend; throttling waits are
 recorded instead of slept."""
 from __future__ import annotations
 
-import argparse
 import io
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
@@ -13,10 +12,9 @@ from pathlib import Path
 import pytest
 from moto import mock_aws
 
-from e2e.aws.cli import register
 from e2e.aws.deploy import FixtureDeployer
 from e2e.aws.session import Aws
-from e2e.errors import EXIT_BAD_INPUT, CorsE2EError
+from e2e.cli import main
 
 REGION = "eu-west-1"
 FRONTEND = "http://localhost:41234"     # the ${allowed_origin} the fixtures are deployed with
@@ -82,23 +80,12 @@ class CliResult:
 
 
 def run_cli(*argv: str) -> CliResult:
-    """The subcommands as ``cors-e2e`` will run them once registered: one-line
-    errors on stderr, the error's exit code, usage mistakes exit 2."""
-
-    class Parser(argparse.ArgumentParser):
-        def error(self, message: str):  # type: ignore[override]
-            self.exit(EXIT_BAD_INPUT, f"cors-e2e: error: {message}\n")
-
-    parser = Parser(prog="cors-e2e")
-    register(parser.add_subparsers(dest="command", required=True, parser_class=Parser), Parser)
+    """``cors-e2e ARGV`` through the real entry point, e2e.cli.main: its one-line
+    errors, its exit codes, and its exit 70 for a bug of ours."""
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         try:
-            args = parser.parse_args(list(argv))
-            code = int(args.func(args))
-        except SystemExit as exc:
+            code = main(list(argv))
+        except SystemExit as exc:   # argparse: --help, usage mistakes
             code = int(exc.code or 0)
-        except CorsE2EError as exc:
-            print(f"cors-e2e: {exc}", file=err)
-            code = exc.exit_code
     return CliResult(code, out.getvalue(), err.getvalue())
