@@ -14,8 +14,9 @@ import argparse
 from typing import Any
 
 from e2e.errors import BadInput
+from e2e.exchange import redact_url
 from e2e.repro.request import CREDENTIALS, ParsedRequest, build_request, check_method, check_url
-from e2e.scenarios import Origin, Scenario, ScenarioFile, _Loc, validate_origin
+from e2e.scenarios import Origin, Scenario, ScenarioFile, check_origin
 
 
 def register(subparsers: Any) -> None:
@@ -47,22 +48,26 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_repro)
 
 
-def _header(value: str) -> tuple[str, str]:
+def _header(value: str, number: int) -> tuple[str, str]:
     name, sep, rest = value.partition(":")
-    if not sep or not name.strip():
-        raise BadInput(f"-H {value!r}: write headers as 'Name: value'")
+    if not sep or not name.strip():   # not echoed: it may be a token typed without its name
+        raise BadInput(f"-H #{number}: write headers as 'Name: value'")
     return name.strip(), rest.strip()
+
+
+def _flag_headers(values: list[str]) -> list[tuple[str, str]]:
+    return [_header(h, i) for i, h in enumerate(values, 1)]
 
 
 def _apply_flags(req: ParsedRequest, args: argparse.Namespace) -> ParsedRequest:
     """Flags next to --curl/--har override what those said."""
     if args.origin:
-        req.origin = validate_origin(args.origin, "--origin", _Loc("repro"))
+        req.origin = check_origin(args.origin, "--origin")
         req.notes = [n for n in req.notes if "give the page origin with --origin" not in n]
     if args.method:
         req.method = check_method(args.method, "-X")
     if args.headers:
-        extra = [_header(h) for h in args.headers]
+        extra = _flag_headers(args.headers)
         names = {n.lower() for n, _ in extra}
         req.headers = [h for h in req.headers if h[0].lower() not in names] + extra
     if args.data is not None:
@@ -105,7 +110,7 @@ def requests_from(args: argparse.Namespace) -> list[tuple[str, ParsedRequest, di
     if not args.url:
         raise BadInput("say what to run: --url (with --origin), --curl or --har")
     url = check_url(args.url, "--url")
-    headers = [_header(h) for h in args.headers]
+    headers = _flag_headers(args.headers)
     req = build_request(url=url, method=check_method(args.method or ("POST" if args.data else "GET"), "-X"),
                         headers=headers, body=args.data, cookies=False, what="flags")
     req = _apply_flags(req, args)
@@ -144,7 +149,8 @@ def cmd_repro(args: argparse.Namespace) -> int:
     sfile = scenario_file(items)
     for name, req, respond, notes in items:
         mode = "replayed from the HAR" if respond is not None else "live"
-        print(f"{name}: {req.method} {req.url} from {req.origin}, credentials {req.credentials} ({mode})")
+        print(f"{name}: {req.method} {redact_url(req.url)} from {req.origin}, credentials {req.credentials} "
+              f"({mode})")
         for note in notes:
             print(f"  note: {note}")
     explicit = bool(args.browser)

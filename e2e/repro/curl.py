@@ -23,9 +23,10 @@ hint to copy the bash one.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from e2e.errors import BadInput
+from e2e.exchange import redact_url
+from e2e.scenarios import split_url
 from e2e.repro.request import ParsedRequest, build_request, check_method, check_url
 
 WHAT = "curl command"
@@ -148,10 +149,12 @@ def parse_curl(command: str) -> ParsedRequest:
     if not urls:
         raise BadInput(f"{WHAT}: no URL")
     if len(urls) > 1:
-        raise BadInput(f"{WHAT}: more than one URL ({urls[0]!r}, {urls[1]!r}); repro takes one request")
+        raise BadInput(f"{WHAT}: more than one URL ({redact_url(urls[0])!r}, {redact_url(urls[1])!r}); "
+                       f"repro takes one request")
     url = urls[0] if globoff else _GLOB_ESCAPE.sub(r"\1", urls[0])
-    if not urlsplit(url).scheme:
-        raise BadInput(f"{WHAT}: {url!r} has no scheme; give the full http(s) URL")
+    parts = split_url(url)
+    if parts is not None and not parts.scheme:
+        raise BadInput(f"{WHAT}: {redact_url(url)!r} has no scheme; give the full http(s) URL")
     url = check_url(url, WHAT)
 
     body = "&".join(data) if data else None   # curl joins several -d with &
@@ -176,7 +179,8 @@ def _parse_header(value: str, option: str) -> tuple[str, str] | None:
         return name.strip(), rest.strip(" \t")
     if value.endswith(";") and ":" not in value:
         return value[:-1].strip(), ""
-    raise BadInput(f"{WHAT}: {option} {value!r} is not 'Name: value'")
+    # The value is not echoed: a line without its "Name:" may be a bare token.
+    raise BadInput(f"{WHAT}: a {option} header is not 'Name: value' (nor 'Name;' for an empty one)")
 
 
 # --- the shell's word splitting, for what DevTools emits --------------------------

@@ -39,12 +39,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from e2e import oracle
 from e2e.errors import BadInput
 from e2e.exchange import Headers, header_value
-from e2e.repro.request import ParsedRequest, build_request, check_method, parse_origin
+from e2e.repro.request import ParsedRequest, build_request, check_method, check_url, parse_origin
+from e2e.scenarios import port_problem, split_url
 
 SCRIPT_RESOURCE_TYPES = frozenset({"fetch", "xhr"})
 PREFLIGHT_RESOURCE_TYPE = "preflight"  # Chromium's DevTools, when it lists preflights
@@ -123,7 +123,7 @@ def load_har(path: str | Path, entry: int | None = None) -> list[HarCase]:
         return [_case(shown, entries, entry, pages)]
     cases = []
     for index, raw in enumerate(entries):
-        if _is_preflight(_request(shown, raw, index)):
+        if _is_preflight(shown, index, _request(shown, raw, index)):
             continue
         if _is_cross_origin(shown, raw, index, pages):
             cases.append(_case(shown, entries, index, pages))
@@ -164,11 +164,10 @@ def _headers(path: str, index: int, part: str, value: Any) -> Headers:
     return out
 
 
-def _is_preflight(request: dict[str, Any], resource_type: str | None = None) -> bool:
+def _is_preflight(path: str, index: int, request: dict[str, Any], resource_type: str | None = None) -> bool:
     if request["method"] != "OPTIONS":
         return False
-    headers = [(h.get("name", ""), h.get("value", "")) for h in request.get("headers") or []
-               if isinstance(h, dict)]
+    headers = _headers(path, index, "request", request.get("headers"))
     return header_value(headers, oracle.REQUEST_METHOD) is not None or resource_type == PREFLIGHT_RESOURCE_TYPE
 
 
@@ -184,7 +183,8 @@ def _page_origins(log: dict[str, Any], entries: list[Any]) -> dict[str, str]:
     for raw in entries:
         if isinstance(raw, dict) and raw.get("_resourceType") == "document" \
                 and isinstance(raw.get("pageref"), str) and raw["pageref"] not in out:
-            origin = _url_origin((raw.get("request") or {}).get("url"))
+            request = raw.get("request")
+            origin = _url_origin(request.get("url") if isinstance(request, dict) else None)
             if origin:
                 out[raw["pageref"]] = origin
     return out
@@ -193,13 +193,11 @@ def _page_origins(log: dict[str, Any], entries: list[Any]) -> dict[str, str]:
 def _url_origin(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    parts = split_url(value)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname \
+            or port_problem(parts) is not None:
         return None
-    try:
-        return oracle.origin_of(value)
-    except ValueError:
-        return None
+    return oracle.origin_of(value)
 
 
 def _is_cross_origin(path: str, raw: dict[str, Any], index: int, pages: dict[str, str]) -> bool:
@@ -225,9 +223,7 @@ def _case(path: str, entries: list[Any], index: int, pages: dict[str, str]) -> H
     request = _request(path, raw, index)
     where = _where(path, index)
     method = check_method(request["method"], where)
-    url = request["url"].split("#", 1)[0]
-    if _url_origin(url) is None:
-        raise BadInput(f"{_where(path, index, 'request.url')}: {url!r} is not an http(s) URL")
+    url = check_url(request["url"], _where(path, index, "request.url"))
     headers = _headers(path, index, "request", request.get("headers"))
     cookies = bool(request.get("cookies"))
     notes: list[str] = []
@@ -316,7 +312,7 @@ def _find_preflight(path: str, entries: list[Any], index: int, request: dict[str
         if i == index or not isinstance(raw, dict):
             continue
         other = _request(path, raw, i)
-        if other["url"] != request["url"] or not _is_preflight(other, raw.get("_resourceType")):
+        if other["url"] != request["url"] or not _is_preflight(path, i, other, raw.get("_resourceType")):
             continue
         asked = header_value(_headers(path, i, "request", other.get("headers")), oracle.REQUEST_METHOD)
         if asked is not None and asked.strip() != request["method"]:

@@ -30,7 +30,7 @@ from typing import Any
 
 from e2e import oracle
 from e2e.errors import BadInput
-from e2e.exchange import Headers
+from e2e.exchange import Headers, redact_url
 from e2e.repro.har import HarCase, RecordedResponse
 from e2e.repro.request import ParsedRequest
 from fixtures.scripted import ScriptedServer
@@ -84,7 +84,7 @@ def respond_for_case(case: HarCase) -> dict[str, Any]:
     """The ScriptedServer ``respond`` mapping that replays ``case``."""
     if case.recorded_response is None:
         raise BadInput(f"log.entries[{case.index}]: the HAR recorded no response for "
-                       f"{case.request.method} {case.request.url}; replay has nothing to serve: use --live")
+                       f"{case.request.method} {redact_url(case.request.url)}; replay has nothing to serve: use --live")
     respond: dict[str, Any] = {"actual": _part(case.recorded_response)}
     if case.recorded_preflight is not None:
         respond["preflight"] = _part(case.recorded_preflight)

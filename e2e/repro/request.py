@@ -27,7 +27,8 @@ from urllib.parse import urlsplit
 
 from e2e import oracle
 from e2e.errors import BadInput
-from e2e.exchange import Headers
+from e2e.exchange import Headers, redact_url
+from e2e.scenarios import is_unicode, origin_problem, port_problem, split_url
 
 COOKIE = "cookie"
 AUTHORIZATION = "authorization"
@@ -124,33 +125,32 @@ def parse_origin(value: str) -> str | None:
     """The serialized origin in an Origin header, or None for ``null`` and
     anything that is not ``scheme://host[:port]``."""
     value = value.strip()
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
-        return None
-    try:
-        parts.port
-    except ValueError:
+    if origin_problem(value, stubs=False) is not None:
         return None
     return oracle.origin_of(value)
 
 
 def origin_of_referer(value: str) -> str | None:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    parts = split_url(value.strip())
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname \
+            or port_problem(parts) is not None:
         return None
     return oracle.origin_of(value.strip())
 
 
 def check_url(url: str, what: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadInput(f"{what}: {url!r} is not an absolute http(s) URL")
-    try:
-        parts.port
-    except ValueError:
-        raise BadInput(f"{what}: {url!r} has an invalid port") from None
+    """The URL a page can fetch (its fragment dropped), else BadInput; the
+    message shows the URL with its secrets masked (redact_url)."""
+    shown = repr(redact_url(url))
+    parts = split_url(url)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadInput(f"{what}: {shown} is not an absolute http(s) URL")
+    if port_problem(parts) is not None:
+        raise BadInput(f"{what}: {shown} has an invalid port")
     if parts.username or parts.password:
-        raise BadInput(f"{what}: {url!r} has credentials in the URL; fetch() refuses such URLs")
+        raise BadInput(f"{what}: {shown} has credentials (user:password@) in the URL; fetch() refuses such URLs")
+    if not is_unicode(url):
+        raise BadInput(f"{what}: {shown} has a lone surrogate in it: not a character a URL can hold")
     return url.split("#", 1)[0]
 
 
@@ -185,9 +185,10 @@ def build_request(*, url: str, method: str, headers: Iterable[tuple[str, str]], 
     pairs = [(n, v) for n, v in headers if not n.startswith(":")]  # HTTP/2 pseudo-headers
     lower = {n.lower(): v.strip().lower() for n, v in pairs}
     devtools_no_cache = all(lower.get(n) == "no-cache" for n in _NO_CACHE_PAIR)
-    for name, value in pairs:
-        if not _TOKEN.match(name):
-            raise BadInput(f"{what}: {name!r} is not a valid header name")
+    for number, (name, value) in enumerate(pairs, 1):
+        if not _TOKEN.match(name):   # not echoed: a malformed line may be a secret value
+            raise BadInput(f"{what}: header {number} has an invalid name (letters, digits and "
+                           f"!#$%&'*+.^_`|~- only; no spaces): write headers as 'Name: value'")
         if any(c in value for c in "\r\n\0"):
             raise BadInput(f"{what}: header {name} has a line break in its value")
         lname = name.lower()
