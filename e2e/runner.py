@@ -25,7 +25,7 @@ from e2e.engines import EngineOptions, make_engine
 from e2e.engines.base import Engine, ProbeSpec
 from e2e.environment import Environment
 from e2e.errors import EnvironmentProblem
-from e2e.exchange import CELL_PARAM, header_value, redact_headers
+from e2e.exchange import CELL_PARAM, REACH_PARAM, header_value, redact_headers
 from e2e.explain import CellFacts, agreement, explain
 from e2e.replay import replay
 from e2e.results import CellResult, RunResult
@@ -51,7 +51,8 @@ def run_cell(engine: Engine, env: Environment, cell: Cell, evidence_dir: Path | 
         session_url = f"{base}{'&' if '?' in base else '?'}{CELL_PARAM}={token}s&value={token}"
     spec = ProbeSpec(url=url, method=scenario.method, headers=dict(scenario.headers),
                      body=scenario.body, credentials=cell.credentials, timeout_ms=scenario.timeout_ms,
-                     session_url=session_url)
+                     session_url=session_url,
+                     reach_url=None if env.has_server_log else f"{url}&{REACH_PARAM}=1")
     engine.reset_state()
     obs = engine.probe(page_url, spec)
     rejected = obs.outcome != "resolved"
