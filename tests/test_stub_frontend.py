@@ -6,6 +6,8 @@ import os
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from frontend_stub.app import StubFrontend
 
 
@@ -66,3 +68,33 @@ def test_closing_stops_both_listeners() -> None:
         # Another program may bind a freed port at once; what matters is that
         # no listening socket of ours is left on it.
         assert not _listening_inodes(port) & _our_socket_inodes()
+
+
+@pytest.mark.browser
+def test_the_page_shows_the_last_cell_without_its_query_or_password() -> None:
+    """#last-cell is what an evidence screenshot shows: origin and path only."""
+    import threading
+
+    shown: dict[str, str] = {}
+
+    def look() -> None:
+        from playwright.sync_api import sync_playwright
+
+        with StubFrontend() as stub, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                        args=["--disable-background-networking"])
+            try:
+                page = browser.new_page()
+                page.goto(stub.allowed_origin + "/")
+                page.wait_for_function("window.corsProbeReady === true")
+                page.evaluate("spec => window.corsProbe(spec)", {
+                    "url": f"{stub.denied_origin}/nothing?access_token=TOKENSECRET", "method": "GET",
+                    "credentials": "omit", "timeoutMs": 3000})
+                shown["text"] = page.inner_text("#last-cell")
+            finally:
+                browser.close()
+
+    thread = threading.Thread(target=look)
+    thread.start()
+    thread.join(120)
+    assert "/nothing" in shown["text"] and "TOKENSECRET" not in shown["text"]

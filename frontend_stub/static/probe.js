@@ -82,12 +82,23 @@ window.corsProbe = async function corsProbe(spec) {
   const shown = document.getElementById("last-cell");
   if (shown) {
     shown.textContent = JSON.stringify({
-      request: {method: spec.method, url: spec.url, headers: Object.keys(spec.headers || {}),
+      // Origin and path only: a screenshot is evidence, and the query or a
+      // user:password@ may hold a secret.
+      request: {method: spec.method, url: shownUrl(spec.url), headers: Object.keys(spec.headers || {}),
                 credentials: spec.credentials},
       outcome: result.outcome, error: result.errorMessage, status: result.status,
     }, null, 2);
   }
   return result;
 };
+
+function shownUrl(url) {
+  try {
+    const u = new URL(url);
+    return u.origin + u.pathname;
+  } catch (err) {
+    return "(not shown)";
+  }
+}
 
 window.corsProbeReady = true;
