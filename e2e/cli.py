@@ -89,7 +89,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import threading
 
     from e2e.scenarios import _Loc, validate_origin
-    from fixtures.gateway import ApiDefinitionError, LocalGateway, load_api
+    from e2e.gateway import ApiDefinitionError, LocalGateway, load_api
 
     origin = validate_origin(args.allowed_origin, "--allowed-origin", _Loc("serve"))
     if not 0 <= args.port <= 65535:

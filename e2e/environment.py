@@ -62,8 +62,8 @@ class Environment:
         return self
 
     def _start_gateway(self) -> None:
-        from fixtures.gateway import ApiDefinitionError, LocalGateway, load_api
-        from fixtures.gateway.model import RestApi
+        from e2e.gateway import ApiDefinitionError, LocalGateway, load_api
+        from e2e.gateway.model import RestApi
 
         assert self.stub is not None
         self._gateway = LocalGateway()
@@ -82,7 +82,7 @@ class Environment:
             self._api_urls[name] = self._gateway.add(definition).base_url
 
     def _start_scripted(self) -> None:
-        from fixtures.scripted import ScriptedServer
+        from e2e.scripted import ScriptedServer
 
         self._scripted = ScriptedServer()  # listening from construction
         for index, scenario in enumerate(self.sfile.scenarios):

@@ -5,7 +5,7 @@ browsers.
 A case is a fetch from a page (method, headers, body, credentials) and what
 the server answers to the preflight and to the actual request. Header values
 may use the scripted server's placeholders (``{origin}``, ``{query}``,
-``{alt_host}``... see :mod:`fixtures.scripted`). When a case needs a preflight
+``{alt_host}``... see :mod:`e2e.scripted`). When a case needs a preflight
 but declares none, the scripted server answers the preflight 405 without CORS
 headers, so "allowed" proves no preflight was sent.
 
@@ -28,7 +28,7 @@ from e2e import oracle, reasons as R
 from e2e.exchange import CELL_PARAM, Headers
 from e2e.oracle import (ALLOW_CREDENTIALS as ACAC, ALLOW_HEADERS as ACAH, ALLOW_METHODS as ACAM,
                         ALLOW_ORIGIN as ACAO, EXPOSE_HEADERS as ACEH, LOCATION)
-from fixtures import scripted
+from e2e import scripted
 
 PAGE_ORIGIN = "http://localhost:8000"   # the page, for oracle-only runs of the table
 API_BASE = "http://127.0.0.1:9000"      # the scripted server, likewise

@@ -37,7 +37,7 @@ def closed_port() -> Iterator[int]:
 def answering_url() -> Iterator[str]:
     """An API reached by URL, as a deployed one is (no server log for the
     harness), whose Lambda leaves out the CORS headers."""
-    from fixtures.gateway import LocalGateway, load_api
+    from e2e.gateway import LocalGateway, load_api
 
     with LocalGateway() as gateway:
         yield gateway.add(load_api("no-cors-headers", variables={"allowed_origin": "http://localhost"})).base_url

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from e2e.cli import main
-from fixtures.gateway import LocalGateway, load_api
+from e2e.gateway import LocalGateway, load_api
 from frontend_stub.app import StubFrontend
 
 pytestmark = pytest.mark.browser

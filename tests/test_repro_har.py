@@ -49,7 +49,7 @@ def record_har_here(browser: str, har_path: Path) -> tuple[str, str, dict[str, A
     Returns (page origin, request URL, the probe's result)."""
     from playwright.sync_api import sync_playwright
 
-    from fixtures.gateway import LocalGateway, load_api
+    from e2e.gateway import LocalGateway, load_api
     from frontend_stub.app import StubFrontend
 
     with StubFrontend() as stub, LocalGateway() as gateway:

@@ -10,7 +10,7 @@ import pytest
 
 from e2e.cli import main
 from e2e.exchange import REDACTED
-from fixtures.gateway import LocalGateway, load_api
+from e2e.gateway import LocalGateway, load_api
 
 SECRETS = ("tok-SECRET-1", "sig-SECRET-2", "cred-SECRET-3")
 

@@ -59,7 +59,7 @@ def test_the_default_file_covers_every_fixture_api_with_every_request_shape() ->
             continue  # the cookie scenarios: credentialed, from the allowed origin only
         assert set(s.credentials) == {"omit", "include"}, s.name
         assert set(s.origin_groups) == {"allowed", "denied"}, s.name
-    from fixtures.gateway import list_apis
+    from e2e.gateway import list_apis
 
     assert {s.api for s in sfile.scenarios} == set(list_apis())
 

@@ -10,7 +10,7 @@ import pytest
 
 from e2e import oracle, spec_cases
 from e2e.exchange import CELL_PARAM, LAYER_SCRIPTED
-from fixtures.scripted import ScriptedServer
+from e2e.scripted import ScriptedServer
 
 ORIGIN = "http://localhost:8000"
 

@@ -116,7 +116,7 @@ def cmd_scenarios_from(args: argparse.Namespace) -> int:
 
 def cmd_deploy_fixtures(args: argparse.Namespace) -> int:
     from e2e.aws.deploy import DEFAULT_ALLOWED_ORIGIN, DEFAULT_STACK, FixtureDeployer
-    from fixtures.gateway import list_apis
+    from e2e.gateway import list_apis
 
     names = _fixtures(args.only, list_apis())
     origin = args.allowed_origin or DEFAULT_ALLOWED_ORIGIN

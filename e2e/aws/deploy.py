@@ -84,7 +84,7 @@ class FixtureDeployer:
 
     # -- fixtures ---------------------------------------------------------------
     def load(self, name: str) -> Any:
-        from fixtures.gateway import ApiDefinitionError, load_api
+        from e2e.gateway import ApiDefinitionError, load_api
         try:
             return load_api(name, variables={"allowed_origin": self.allowed_origin})
         except ApiDefinitionError as exc:

@@ -1,7 +1,7 @@
 """Serve a HAR's recorded responses locally, so a customer's CORS failure
 reproduces in real browsers without access to the customer's API.
 
-This is :class:`fixtures.scripted.ScriptedServer` (loopback, port 0, every
+This is :class:`e2e.scripted.ScriptedServer` (loopback, port 0, every
 exchange recorded) scripted from a :class:`~e2e.repro.har.HarCase`:
 :func:`respond_for_case` turns the case into the server's ``respond`` mapping,
 at the same path as the HAR's URL:
@@ -33,13 +33,13 @@ from e2e.errors import BadInput
 from e2e.exchange import Headers, redact_url
 from e2e.repro.har import HarCase, RecordedResponse
 from e2e.repro.request import ParsedRequest
-from fixtures.scripted import ScriptedServer
+from e2e.scripted import ScriptedServer
 
 # RFC 9110 section 7.6.1 connection-specific fields, and the framing of the
 # recorded body, which this server recomputes.
 NOT_REPLAYED = frozenset({"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te",
                           "trailer", "upgrade", "content-length", "content-encoding"})
-# The placeholders fixtures.scripted fills in header values and bodies.
+# The placeholders e2e.scripted fills in header values and bodies.
 _SCRIPTED_PLACEHOLDER = re.compile(r"\{(origin|origin_host_upper|origin_port_plus_one|query|host|alt_host)\}")
 
 

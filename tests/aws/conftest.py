@@ -61,7 +61,7 @@ class Deployment:
 @pytest.fixture(scope="module")
 def deployed() -> Iterator[Deployment]:
     """Every fixture API and every test API, deployed once per test module."""
-    from fixtures.gateway import list_apis
+    from e2e.gateway import list_apis
 
     with pytest.MonkeyPatch.context() as mp:
         fake_account_env(mp)

@@ -7,7 +7,7 @@ import json
 
 from e2e.aws.deploy import HASH_TAG, FixtureDeployer
 from e2e.aws.session import Aws
-from fixtures.gateway import list_apis
+from e2e.gateway import list_apis
 
 from .conftest import FRONTEND, run_cli
 

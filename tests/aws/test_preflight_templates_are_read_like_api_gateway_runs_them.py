@@ -5,7 +5,7 @@ that copies the Origin unconditionally allows every site."""
 from __future__ import annotations
 
 from e2e.aws.preflight import decode
-from fixtures.gateway.cdk_cors import CorsPreflightOptions, cdk_preflight_method
+from e2e.gateway.cdk_cors import CorsPreflightOptions, cdk_preflight_method
 
 
 def integration(params: dict[str, str], template: str = "", status: str = "204") -> dict:

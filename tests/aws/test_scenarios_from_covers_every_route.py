@@ -14,8 +14,8 @@ from .conftest import Deployment, run_cli
 
 def defined_routes(name: str) -> set[tuple[str, str]]:
     """(method, path) of every non-OPTIONS method in the fixture's definition."""
-    from fixtures.gateway import load_api
-    from fixtures.gateway.model import RestApi
+    from e2e.gateway import load_api
+    from e2e.gateway.model import RestApi
     model = load_api(name, variables={"allowed_origin": "http://localhost:1"})
     if isinstance(model, RestApi):
         return {(m, r.path) for r in model.resources.values() for m in r.methods if m != "OPTIONS"}

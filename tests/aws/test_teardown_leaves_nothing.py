@@ -5,7 +5,7 @@ from __future__ import annotations
 from e2e.aws.deploy import FixtureDeployer
 from e2e.aws.session import Aws
 from e2e.aws.teardown import teardown
-from fixtures.gateway import list_apis
+from e2e.gateway import list_apis
 
 from .conftest import FRONTEND, run_cli
 from .test_deploy_twice_creates_nothing_twice import inventory

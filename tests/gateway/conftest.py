@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.gateway import LocalGateway, RunningApi, list_apis, load_api
+from e2e.gateway import LocalGateway, RunningApi, list_apis, load_api
 
 from .httpclient import VARIABLES
 

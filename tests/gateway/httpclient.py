@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from fixtures.gateway import RunningApi
+from e2e.gateway import RunningApi
 
 FRONTEND = "http://localhost:41234"      # stands in for the stub frontend's origin
 VARIABLES = {"allowed_origin": FRONTEND}

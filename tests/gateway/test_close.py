@@ -5,7 +5,7 @@ import threading
 import time
 from pathlib import Path
 
-from fixtures.gateway import LocalGateway, load_api
+from e2e.gateway import LocalGateway, load_api
 
 from .httpclient import VARIABLES, call
 
@@ -61,7 +61,7 @@ def test_close_kills_idle_and_busy_workers_and_can_be_called_twice():
 def test_an_invocation_reaching_a_closed_function_ends_as_a_crash():
     """A request already inside the gateway when it shuts down gets the 502 of a
     runtime that exited, not a gateway error."""
-    from fixtures.gateway.lambda_runtime import LambdaService
+    from e2e.gateway.lambda_runtime import LambdaService
 
     lambdas = LambdaService(load_api(LAB, variables=VARIABLES).functions)
     lambdas.close()

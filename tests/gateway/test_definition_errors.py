@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.gateway import ApiDefinitionError, load_api
+from e2e.gateway import ApiDefinitionError, load_api
 
 LAMBDA = Path(__file__).parent / "lambdas" / "lab.py"
 

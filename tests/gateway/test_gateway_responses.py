@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.gateway import LocalGateway, load_api
+from e2e.gateway import LocalGateway, load_api
 
 from .httpclient import FRONTEND, call
 
