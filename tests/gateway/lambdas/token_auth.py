@@ -10,7 +10,7 @@ def policy(effect, resource, principal="user-1"):
 
 
 def handler(event, context):
-    token = event.get("authorizationToken") or (event.get("headers") or {}).get("X-User", "")
+    token = event.get("authorizationToken") or (event.get("headers") or {}).get("x-user", "")
     token = token.removeprefix("Bearer ")
     if token == "allow":
         return policy("Allow", event["methodArn"])
