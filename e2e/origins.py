@@ -7,17 +7,19 @@ this run (trustme). Each engine is pointed at it its own way:
 
 - Chromium: ``--host-resolver-rules`` maps exactly the impersonated
   host:port pairs to the local servers.
-- Firefox (prefs; its BiDi backend ignores Playwright's ``proxy=``) and WebKitGTK
-  (MiniBrowser's ``--proxy``): a local proxy that tunnels only the impersonated
-  names to the local servers and connects everything else to its real address.
-  Loopback addresses never go through it, so the API is always reached at its
-  real address, never intercepted.
+- Firefox (a PAC script in its prefs; its BiDi backend ignores Playwright's
+  ``proxy=``) and WebKitGTK (MiniBrowser's ``--proxy``): a local proxy that
+  tunnels only the impersonated names to the local servers and connects
+  everything else to its real address. Firefox's PAC script sends only the
+  impersonated host:port pairs to it (``http://localhost:3000`` included), so
+  the API is always reached at its real address, never intercepted.
 
 The browser contexts accept the throwaway CA's certificates (Playwright's
 ``ignore_https_errors``, WebDriver's ``acceptInsecureCerts``).
 """
 from __future__ import annotations
 
+import json
 import os
 import select
 import socket
@@ -26,7 +28,7 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -140,11 +142,34 @@ class OriginServer:
         return f"http://{LOOPBACK}:{self._proxy.port}"
 
     def firefox_prefs(self) -> dict[str, Any]:
+        """A PAC script that sends exactly the impersonated host:port pairs to
+        the tunnel proxy and everything else direct, like Chromium's rules.
+
+        Firefox never proxies localhost or 127.0.0.1 unless
+        network.proxy.allow_hijacking_localhost is set, so an impersonated
+        http://localhost:3000 went direct to a port nobody listens on (BiDi's
+        "browsingContext.navigate: unknown error"). With the PAC script the
+        hijacking is allowed for the mapped pairs only: the API and the stub,
+        on other loopback ports, are still reached direct."""
         assert self._proxy is not None
-        return {"network.proxy.type": 1,
-                "network.proxy.http": LOOPBACK, "network.proxy.http_port": self._proxy.port,
-                "network.proxy.ssl": LOOPBACK, "network.proxy.ssl_port": self._proxy.port,
-                "network.proxy.allow_hijacking_localhost": False}
+        return {"network.proxy.type": 2,
+                "network.proxy.autoconfig_url": "data:application/x-ns-proxy-autoconfig,"
+                                                + quote(self._pac_script()),
+                "network.proxy.allow_hijacking_localhost": True}
+
+    def _pac_script(self) -> str:
+        assert self._proxy is not None
+        pairs = json.dumps(sorted({f"{m.host}:{m.port}" for m in self.mapped}))
+        # url is "scheme://host[:port]/..." (https: path stripped); host may be [v6].
+        return ("var MAPPED = " + pairs + ";\n"
+                "function FindProxyForURL(url, host) {\n"
+                "  var m = /^([a-z][a-z0-9+.-]*):\\/\\/(?:[^@\\/]*@)?(\\[[^\\]]*\\]|[^\\/:?#]*)(?::(\\d+))?/i.exec(url);\n"
+                "  if (!m) return 'DIRECT';\n"
+                "  var scheme = m[1].toLowerCase();\n"
+                "  var port = m[3] || ((scheme == 'https' || scheme == 'wss') ? '443' : '80');\n"
+                "  var key = m[2].toLowerCase() + ':' + port;\n"
+                f"  return MAPPED.indexOf(key) >= 0 ? 'PROXY {LOOPBACK}:{self._proxy.port}' : 'DIRECT';\n"
+                "}\n")
 
     def close(self) -> None:
         for server in self._servers:

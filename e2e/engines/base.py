@@ -12,6 +12,8 @@ import abc
 from dataclasses import dataclass, field
 from typing import Any
 
+from e2e.errors import EnvironmentProblem
+
 
 def endpoint_label(url: str) -> str:
     """A remote browser endpoint as it may be shown: without user:key@ and
@@ -41,6 +43,22 @@ def without_endpoint_secrets(text: str, url: str) -> str:
         if secret:
             text = text.replace(secret, "<redacted>").replace(unquote(secret), "<redacted>")
     return text
+
+
+def page_open_failure(engine: str, page_url: str, error_text: str) -> EnvironmentProblem:
+    """One line for a stub page that an engine could not open: the URL and the
+    engine's own reason, never a bare protocol error. Playwright's Firefox
+    (BiDi) says only "unknown error" on its first line and the reason
+    (NS_ERROR_CONNECTION_REFUSED, ...) on a "Message:" line; its call log is dropped."""
+    lines = [line.strip() for line in error_text.strip().splitlines()]
+    if "Call log:" in lines:
+        lines = lines[:lines.index("Call log:")]
+    message = next((line[len("Message:"):].strip() for line in lines if line.startswith("Message:")), "")
+    reason = message or next((line for line in lines if line), "") or "no reason given"
+    for prefix in ("Error: ", "Page.goto: "):
+        reason = reason.removeprefix(prefix)
+    reason = reason.removesuffix(f" at {page_url}")
+    return EnvironmentProblem(f"{engine}: cannot open the page {page_url}: {reason}")
 
 
 @dataclass

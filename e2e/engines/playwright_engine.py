@@ -10,7 +10,8 @@ import threading
 import time
 from typing import Any
 
-from e2e.engines.base import Engine, Observation, ProbeSpec, endpoint_label, without_endpoint_secrets
+from e2e.engines.base import (Engine, Observation, ProbeSpec, endpoint_label, page_open_failure,
+                              without_endpoint_secrets)
 from e2e.engines.resolve import EngineBuild, resolve_playwright
 from e2e.errors import EnvironmentProblem
 
@@ -176,8 +177,14 @@ class PlaywrightEngine(Engine):
                 cdp.on(event, lambda params, event=event: self._on_cdp(event, params))
             cdp.send("Network.enable")
             self._cdp[page_url] = cdp
-        page.goto(page_url, wait_until="load")
-        page.wait_for_function("window.corsProbeReady === true")
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            page.goto(page_url, wait_until="load")
+            page.wait_for_function("window.corsProbeReady === true")
+        except PlaywrightError as exc:
+            page.close()
+            raise page_open_failure(self.name, page_url, str(exc)) from None
         self._pages[page_url] = page
         return page
 

@@ -16,7 +16,8 @@ import time
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from e2e.engines.base import Engine, Observation, ProbeSpec, endpoint_label, without_endpoint_secrets
+from e2e.engines.base import (Engine, Observation, ProbeSpec, endpoint_label, page_open_failure,
+                              without_endpoint_secrets)
 from e2e.engines.resolve import resolve_webkitgtk
 from e2e.engines.xvfb import Xvfb, needs_display
 from e2e.errors import EnvironmentProblem
@@ -158,16 +159,31 @@ class WebDriverEngine(Engine):
         if handle is None:
             if self._windows:
                 self._driver.switch_to.new_window("window")  # a background tab cannot be screenshot
-            self._driver.get(page_url)
+            from selenium.common.exceptions import WebDriverException
+
+            try:
+                self._driver.get(page_url)
+            except WebDriverException as exc:
+                raise page_open_failure(self.name, page_url, exc.msg or type(exc).__name__) from None
             deadline = time.monotonic() + 10
             while not self._driver.execute_script("return window.corsProbeReady === true"):
                 if time.monotonic() > deadline:
-                    raise EnvironmentProblem(f"{self.name}: the stub page at {page_url} did not load")
+                    # WebKitGTK shows its own error page instead of failing get():
+                    # its text is the engine's reason.
+                    raise page_open_failure(self.name, page_url, self._page_text() or "the stub page did not load")
                 time.sleep(0.02)
             self._windows[page_url] = self._driver.current_window_handle
         else:
             self._driver.switch_to.window(handle)
         self._current = page_url
+
+    def _page_text(self) -> str:
+        try:
+            text = self._driver.execute_script(
+                "return [document.title, document.body ? document.body.innerText : ''].join('\\n')")
+        except Exception:  # noqa: BLE001 - only for the message; the page is broken anyway
+            return ""
+        return " ".join(str(text or "").split())[:300]
 
     # -- one cell ------------------------------------------------------------
     def probe(self, page_url: str, spec: ProbeSpec) -> Observation:
