@@ -1,6 +1,6 @@
 """A test Lambda whose behaviour the request picks: ?case=NAME returns one of
 the proxy-response shapes below; ?do=raise|exit|sleep misbehaves; ?do=meet waits for n at once; ?do=event
-returns the event it received."""
+returns the event it received; ?do=big&bytes=N answers a body of N bytes."""
 import json
 import os
 import time
@@ -50,6 +50,8 @@ def handler(event, context):
             time.sleep(0.01)
         met = len(os.listdir(meeting)) >= n
         return {"statusCode": 200, "body": json.dumps({"pid": os.getpid(), "met": met})}
+    if action == "big":
+        return {"statusCode": 200, "body": "x" * int(query["bytes"])}
     if action == "event":
         return {"statusCode": 200, "body": json.dumps(event)}
     if action == "context":

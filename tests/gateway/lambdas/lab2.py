@@ -1,5 +1,5 @@
 """A test Lambda for HTTP APIs (payload 2.0): ?case=NAME picks the answer,
-?do=event|raise|sleep misbehaves."""
+?do=event|raise|sleep misbehaves; ?do=big&bytes=N answers a body of N bytes."""
 import json
 import time
 
@@ -22,6 +22,8 @@ def handler(event, context):
         raise RuntimeError("boom")
     if action == "sleep":
         time.sleep(float(query.get("seconds", "1")))
+    if action == "big":
+        return {"statusCode": 200, "body": "x" * int(query["bytes"])}
     if action == "event":
         return {"statusCode": 200, "body": json.dumps(event)}
     return SHAPES.get(query.get("case", ""), {"statusCode": 200, "body": "ok"})
