@@ -40,3 +40,12 @@ def test_cookies_become_set_cookie_headers(apis):
 def test_the_default_content_type_is_application_json(apis):
     assert call(apis["http-lab"], "GET", "/items?case=no-content-type").header(
         "Content-Type") == "application/json"
+
+
+def test_cookies_and_a_set_cookie_header_are_separate_lines_and_numbers_are_text(apis):
+    # Payload 2.0 output: "cookies" become Set-Cookie headers, one each
+    # ("Working with AWS Lambda proxy integrations for HTTP APIs",
+    # https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
+    resp = call(apis["http-lab"], "GET", "/items?case=cookies-and-header")
+    assert sorted(v for k, v in resp.headers if k.lower() == "set-cookie") == ["a=1", "b=2", "h=3"]
+    assert resp.header("X-Count") == "5"

@@ -50,6 +50,29 @@ def test_multi_value_headers_are_sent_as_separate_lines(apis):
     assert [v for k, v in resp.headers if k.lower() == "set-cookie"] == ["a=1", "b=2"]
 
 
+def test_set_cookie_in_both_maps_is_never_joined_into_one_line(apis):
+    # The merged list ("Output format of a Lambda function for proxy integration",
+    # https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html)
+    # must stay one cookie per line: joined, a browser keeps only the first.
+    resp = call(apis["lab"], "GET", "/lab?case=cookies-both")
+    assert [v for k, v in resp.headers if k.lower() == "set-cookie"] == ["a=1; Secure", "b=2", "solo=3"]
+
+
+def test_a_pair_in_both_maps_appears_once_with_the_multi_values(apis):
+    # "If the same key-value pair is specified in both, only the values from
+    # multiValueHeaders will appear in the merged list" (same page).
+    resp = call(apis["lab"], "GET", "/lab?case=same-pair-both")
+    assert [v for k, v in resp.headers if k == "X-Both"] == ["m1, m2"]
+    assert [v for k, v in resp.headers if k.lower() == "set-cookie"] == ["a=1", "b=2"]
+
+
+def test_numeric_header_values_are_sent_as_their_json_text(apis):
+    resp = call(apis["lab"], "GET", "/lab?case=numbers")
+    assert (resp.header("X-Count"), resp.header("X-Ratio")) == ("5", "2.5")
+    assert [v for k, v in resp.headers if k == "X-List"] == ["1", "2"]
+    assert [v for k, v in resp.headers if k == "X-Both"] == ["0, 1"]
+
+
 def test_date_server_connection_and_content_length_are_remapped(apis):
     resp = call(apis["lab"], "GET", "/lab?case=remapped")
     assert resp.header("x-amzn-Remapped-Date") == "yesterday"

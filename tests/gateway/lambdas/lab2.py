@@ -8,6 +8,8 @@ SHAPES = {
     "string-status": {"statusCode": "201", "body": "created"},
     "word-status": {"statusCode": "ok", "body": "x"},
     "cookies": {"statusCode": 200, "cookies": ["a=1", "b=2; Secure"], "body": "c"},
+    "cookies-and-header": {"statusCode": 200, "cookies": ["a=1", "b=2"], "headers": {"Set-Cookie": "h=3", "X-Count": 5},
+                           "body": "c"},
     "own-cors": {"statusCode": 200, "body": "own",
                  "headers": {"Access-Control-Allow-Origin": "https://lambda.example",
                              "access-control-allow-credentials": "true", "X-Kept": "yes"}},
