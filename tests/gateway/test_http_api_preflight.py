@@ -70,3 +70,54 @@ def test_the_automatic_preflight_is_recorded_as_the_http_api_cors_layer(apis, ga
     preflight(apis["http-lab"], "/items?cors-e2e-cell=http-layer", APP)
     (exchange,) = gateway.exchanges(value="http-layer")
     assert exchange.layer == LAYER_HTTP_API_CORS
+
+
+# A preflight caught by a route: the integration answers (status, body), its own
+# Access-Control-* headers are ignored and the configured preflight headers are
+# added ("Configure CORS for HTTP APIs",
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html:
+# "adds the configured CORS headers to the response from an integration",
+# "ignores CORS headers returned from your backend integration", and the
+# OPTIONS /{proxy+} fix for $default with an authorizer; see http_api/cors.py).
+
+CONFIGURED_PREFLIGHT = {
+    "access-control-allow-origin": APP,
+    "access-control-allow-credentials": "true",
+    "access-control-allow-methods": "GET,POST",
+    "access-control-allow-headers": "x-request-id",
+    "access-control-expose-headers": "x-total",
+    "access-control-max-age": "300",
+}
+
+
+def test_a_caught_preflight_gets_the_configured_preflight_headers_on_the_integrations_answer(apis):
+    resp = preflight(apis["http-lab"], "/explicit", APP, "POST", "x-request-id")
+    assert (resp.status, resp.body) == (200, b"ok")
+    assert {k.lower(): v for k, v in resp.cors_headers().items()} == CONFIGURED_PREFLIGHT
+
+
+def test_the_integrations_own_cors_headers_on_a_caught_preflight_are_ignored(apis):
+    resp = preflight(apis["http-lab"], "/any?case=own-cors", APP, "POST")
+    assert resp.body == b"own"
+    assert resp.header("X-Kept") == "yes"
+    assert {k.lower(): v for k, v in resp.cors_headers().items()} == CONFIGURED_PREFLIGHT
+
+
+def test_a_caught_preflight_from_an_unlisted_origin_gets_no_cors_headers(apis):
+    resp = preflight(apis["http-lab"], "/any?case=own-cors", "https://evil.example")
+    assert resp.status == 200
+    assert resp.cors_headers() == {}
+
+
+def test_awss_fix_for_default_with_an_authorizer_passes_the_preflight_and_the_request(apis):
+    from .httpclient import call
+    api = apis["http-default-authorizer"]
+    pre = preflight(api, "/items", APP, "GET", "authorization")
+    assert pre.status == 200
+    assert pre.header("access-control-allow-origin") == APP
+    assert pre.header("access-control-allow-headers") == "authorization,content-type"
+    assert pre.header("access-control-allow-methods") == "GET,POST"
+    actual = call(api, "GET", "/items", {"Origin": APP, "Authorization": "Bearer ok"})
+    assert actual.status == 200
+    assert actual.header("access-control-allow-origin") == APP
+    assert call(api, "GET", "/items", {"Origin": APP}).status == 401
