@@ -1,5 +1,7 @@
 """A REST Lambda authorizer for tests: the token says what to decide.
-allow / deny / unauthorized (raises "Unauthorized") / other-resource / boom."""
+allow (or allow-ANYTHING: a token of its own) / deny / unauthorized (raises
+"Unauthorized") / other-resource / boom. An allow covers only the method ARN
+it was asked about, as a careful authorizer writes it."""
 
 
 def policy(effect, resource, principal="user-1"):
@@ -12,7 +14,7 @@ def policy(effect, resource, principal="user-1"):
 def handler(event, context):
     token = event.get("authorizationToken") or (event.get("headers") or {}).get("x-user", "")
     token = token.removeprefix("Bearer ")
-    if token == "allow":
+    if token == "allow" or token.startswith("allow-"):
         return policy("Allow", event["methodArn"])
     if token == "deny":
         return policy("Deny", event["methodArn"])
