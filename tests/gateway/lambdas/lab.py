@@ -32,6 +32,10 @@ SHAPES = {
     "text-plain": {"statusCode": 200, "headers": {"Content-Type": "text/plain"}, "body": "plain"},
     "object-body": {"statusCode": 200, "body": {"not": "a string"}},
     "base64": {"statusCode": 200, "body": "aGVsbG8=", "isBase64Encoded": True},
+    "png": {"statusCode": 200, "headers": {"Content-Type": "image/png"}, "body": "iVBORw0K",
+            "isBase64Encoded": True},
+    "bad-base64": {"statusCode": 200, "headers": {"Content-Type": "image/png"}, "body": "not base64!",
+                   "isBase64Encoded": True},
 }
 
 
