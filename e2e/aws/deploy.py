@@ -238,7 +238,8 @@ class FixtureDeployer:
         aws, doing = self.aws, f"creating REST API {self.stack}-{name}"
         api = aws.call("apigateway", "create_rest_api", name=f"{self.stack}-{name}", doing=doing,
                        description=model.description[:1024], tags={**self._tags(name), HASH_TAG: digest},
-                       endpointConfiguration={"types": ["REGIONAL"]})
+                       endpointConfiguration={"types": ["REGIONAL"]},
+                       **({"binaryMediaTypes": model.binary_media_types} if model.binary_media_types else {}))
         api_id = api["id"]
         ids = {"/": api.get("rootResourceId") or next(
             r["id"] for r in aws.pages("apigateway", "get_resources", "items", restApiId=api_id, doing=doing)
