@@ -355,6 +355,15 @@ def _gateway_error_text(ctx: _Context) -> str:
                                           "DEFAULT_5XX gateway response",
         "THROTTLED": "the request was throttled; add CORS headers to the THROTTLED (or DEFAULT_4XX) gateway "
                      "response so the page can see the 429 and retry",
+        "PAYLOAD_OVER_QUOTA": "the body is over API Gateway's 10 MB payload quota, refused in front of the "
+                              "API where no gateway response applies, so no CORS header can be added; send "
+                              "large bodies elsewhere (an S3 presigned URL)",
+        "REQUEST_TOO_LARGE": "the request is over Lambda's 6 MB invocation payload; add CORS headers to the "
+                             "REQUEST_TOO_LARGE (or DEFAULT_4XX) gateway response so the page can see the 413, "
+                             "and send large bodies elsewhere (an S3 presigned URL)",
+        "API_CONFIGURATION_ERROR": "the Lambda's isBase64Encoded body is not valid base64 (binaryMediaTypes "
+                                   "matched, so API Gateway decoded it); fix the body and add CORS headers "
+                                   "to the DEFAULT_5XX gateway response",
     }
     if preflight:
         cause_and_fix |= {
@@ -389,7 +398,8 @@ def _http_api_error_text(ctx: _Context, lead: str) -> str:
     assert ex is not None
     causes = {404: "no route matches this method and path (check the route keys and the stage)",
               500: "the Lambda failed or returned malformed output",
-              503: "the integration timed out (30 s at most)"}
+              503: "the integration timed out (30 s at most)",
+              413: "the body is over the 10 MB payload quota or Lambda's 6 MB invocation payload"}
     cause = causes.get(ex.status, "the request failed at the gateway")
     return (f"{lead}: {cause}. HTTP APIs have no gateway responses to add CORS headers to, so fix the "
             f"cause; for an OPTIONS route or $default catching the preflight, let corsConfiguration answer it.")

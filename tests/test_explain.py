@@ -230,3 +230,15 @@ def test_agreement_is_reported_for_allowed_cells_too() -> None:
     assert agreement(facts) == Agreement("allowed", True, "allow-headers-wildcard-covers-authorization")
     spec_only = CellFacts(facts.request, "allowed", [pre, ex], engine=None, target="scripted")
     assert agreement(spec_only).oracle_agrees is False
+
+
+def test_a_body_over_the_10_mb_quota_is_named_as_refused_in_front_of_the_api() -> None:
+    ex = actual("POST", 413, [("Content-Type", "text; charset=utf-8")], layer=LAYER_GATEWAY_ERROR,
+                detail="PAYLOAD_OVER_QUOTA", body="HTTP content length exceeded 10485760 bytes.")
+    facts = CellFacts(Request("POST", URL, ORIGIN), "blocked", [ex], engine="chromium",
+                      engine_reason=R.MISSING_ALLOW_ORIGIN, target="rest")
+    result = explain(facts)
+    assert result.underlying_status == 413
+    assert "10 MB payload quota" in result.explanation
+    assert "no gateway response applies" in result.explanation
+    assert "add CORS headers to the PAYLOAD_OVER_QUOTA" not in result.explanation
