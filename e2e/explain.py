@@ -358,6 +358,9 @@ def _gateway_error_text(ctx: _Context) -> str:
         "PAYLOAD_OVER_QUOTA": "the body is over API Gateway's 10 MB payload quota, refused in front of the "
                               "API where no gateway response applies, so no CORS header can be added; send "
                               "large bodies elsewhere (an S3 presigned URL)",
+        "HEADERS_OVER_QUOTA": "the request's header values are over API Gateway's 10240-byte quota (large "
+                              "cookies or tokens), refused in front of the API where no gateway response "
+                              "applies; send fewer or smaller headers",
         "REQUEST_TOO_LARGE": "the request is over Lambda's 6 MB invocation payload; add CORS headers to the "
                              "REQUEST_TOO_LARGE (or DEFAULT_4XX) gateway response so the page can see the 413, "
                              "and send large bodies elsewhere (an S3 presigned URL)",

@@ -94,3 +94,19 @@ def test_http_api_a_body_over_10_mb_is_refused_in_front(apis):
     resp = call(apis["http-lab"], "POST", "/any", TEXT, body=b"x" * (10 * MB + 1))
     assert resp.status == 413
     assert resp.body == b"HTTP content length exceeded 10485760 bytes."
+
+
+# The header quota: "Total combined size of all header values: 10240 Bytes"
+# (REST API quotas, same page). Over it the request is refused in front of the
+# API with the text users reported ("HTTP header is larger than 10240 bytes.");
+# the status (400) is inferred.
+
+def test_header_values_over_10240_bytes_are_refused_in_front_of_the_api(apis):
+    resp = call(apis["limits"], "GET", "/upload", {"Cookie": "a=" + "x" * 10240})
+    assert resp.status == 400
+    assert resp.body == b"HTTP header is larger than 10240 bytes."
+    assert resp.cors_headers() == {}                      # DEFAULT_4XX does not apply
+
+
+def test_header_values_under_the_quota_pass(apis):
+    assert call(apis["limits"], "GET", "/upload?case=no-status", {"Cookie": "a=" + "x" * 9000}).status == 200
