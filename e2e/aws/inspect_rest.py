@@ -15,7 +15,7 @@ from e2e.aws.preflight import Preflight, decode
 
 # Gateway responses a configuration makes reachable, and the status each has.
 _STATUS = {"INVALID_API_KEY": 403, "UNAUTHORIZED": 401, "ACCESS_DENIED": 403, "THROTTLED": 429,
-           "INTEGRATION_TIMEOUT": 504, "MISSING_AUTHENTICATION_TOKEN": 403}
+           "INTEGRATION_TIMEOUT": 504, "MISSING_AUTHENTICATION_TOKEN": 403, "DEFAULT_5XX": 502}
 _ALLOW_ORIGIN = "gatewayresponse.header.access-control-allow-origin"
 _ALLOW_CREDENTIALS = "gatewayresponse.header.access-control-allow-credentials"
 
@@ -49,6 +49,11 @@ def required_headers(cfg: RestConfig, method: RestMethod) -> list[str]:
 def _needs_preflight(cfg: RestConfig, resource: RestResource) -> list[str]:
     """Why a browser preflights requests to this resource ([] if it need not)."""
     why = [f"{m} is not a simple method" for m in resource.served if m not in SAFELISTED_METHODS | {"ANY"}]
+    if "POST" in resource.served and resource.methods["POST"].integration_type == "AWS_PROXY":
+        # POST is a safelisted method, but what a frontend POSTs to a Lambda is JSON, and
+        # Content-Type: application/json is not a safelisted value: the browser preflights.
+        why.append("POST goes to a Lambda, and a POST with a JSON body (Content-Type: application/json) "
+                   "is preflighted")
     for verb in resource.served:
         for header in required_headers(cfg, resource.methods[verb]):
             why.append(f"{verb} requires the {header} header")
@@ -217,6 +222,11 @@ def _reachable_errors(cfg: RestConfig) -> dict[str, list[str]]:
                 why.setdefault("UNAUTHORIZED", []).append(f"{at} uses authorizationType {m.authorization_type}")
                 why.setdefault("ACCESS_DENIED", []).append(f"{at} uses authorizationType {m.authorization_type}")
             arn = m.lambda_arn
+            if m.integration_type == "AWS_PROXY":
+                # The headline pitfall: a Lambda that throws, times out or returns a malformed
+                # proxy response gets API Gateway's 502, through DEFAULT_5XX, whatever else is set.
+                why.setdefault("DEFAULT_5XX", []).append(
+                    f"{at} calls a Lambda through a proxy integration (a crash or malformed response is 502)")
             if m.integration_type in ("AWS_PROXY", "AWS") and arn in cfg.lambda_timeouts:
                 limit_ms = int(m.integration.get("timeoutInMillis") or 29000)
                 if limit_ms < cfg.lambda_timeouts[arn] * 1000:

@@ -93,7 +93,9 @@ def test_deployed_fixtures_behave_in_a_browser_as_their_configuration_says(
         for d in deployed:
             api = resolve(aws, parse_target(f"aws:{d.kind}/{d.api_id}/{d.stage}"))
             config = read_config(aws, api)
-            assert inspect_config(config, [frontend]).findings == []
+            # Only what inspect says of every proxy-Lambda REST API without CORS on DEFAULT_5XX.
+            assert [(f.code, f.resource) for f in inspect_config(config, [frontend]).findings
+                    if f.resource != "gatewayResponses/DEFAULT_5XX"] == []
             path = tmp_path / f"{d.fixture}.yaml"
             write_scenarios(build_scenarios(config, ["stub:allowed"], ["stub:denied"]), str(path))
             wait_until_served(d.url + "/items")
