@@ -13,9 +13,17 @@ from e2e.engines import EngineOptions
 from e2e.errors import BadInput
 from e2e.origins import OriginServer
 from e2e.exchange import CELL_PARAM, Exchange
-from e2e.scenarios import (LOCAL_TARGETS, SCRIPTED_TARGET, STUB_ALLOWED, STUB_DENIED, Origin,
-                           Scenario, ScenarioFile, validate_url)
+from e2e.scenarios import (LOCAL_TARGETS, SCRIPTED_TARGET, STUB_ALLOWED, STUB_DENIED, TEMPLATE_API, Origin,
+                           Scenario, ScenarioFile, TemplateRef, validate_url)
 from frontend_stub.app import StubFrontend
+
+
+def _template_api(ref: "TemplateRef", name: str):
+    """The API a scenario calls in the file's template (its only API, or the logical id in api:)."""
+    from e2e.templates import load_template
+
+    return load_template(ref.path, stack=ref.stack, api=None if name == TEMPLATE_API else name,
+                         parameters=dict(ref.parameters)).api
 
 
 class Environment:
@@ -69,9 +77,13 @@ class Environment:
         self._gateway = LocalGateway()
         for name in sorted({s.api for s in self.sfile.scenarios if s.api}):
             try:
-                definition = load_api(name, variables={"allowed_origin": self.stub.allowed_origin})
+                if self.sfile.template is not None:
+                    definition = _template_api(self.sfile.template, name)
+                else:
+                    definition = load_api(name, variables={"allowed_origin": self.stub.allowed_origin})
             except ApiDefinitionError as exc:
-                raise BadInput(f"{self.sfile.path}: api {name}: {exc}") from None
+                shown = "template" if self.sfile.template is not None else f"api {name}"
+                raise BadInput(f"{self.sfile.path}: {shown}: {exc}") from None
             kind = "rest" if isinstance(definition, RestApi) else "http"
             wanted = {"local-rest": "rest", "local-http": "http"}.get(self.target)
             if wanted and kind != wanted:

@@ -33,7 +33,10 @@ DEFAULT_SCENARIOS = Path(__file__).resolve().parent.parent / "fixtures" / "scena
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/+-]*$")
 _LABEL = re.compile(r"^[a-z][a-z0-9-]*$")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # RFC 9110 token: methods, header names
-_TOP_KEYS = {"target", "api", "origins", "scenarios", "description", "timeout_ms"}
+_TOP_KEYS = {"target", "api", "origins", "scenarios", "description", "timeout_ms", "template", "stack",
+             "parameters"}
+# A scenario of a file with template: and no api: calls the template's one API.
+TEMPLATE_API = "(template)"
 _SCENARIO_KEYS = {"name", "api", "path", "method", "headers", "body", "credentials", "expect",
                   "origins", "respond", "description", "timeout_ms", "session", "expect_cookie"}
 
@@ -64,6 +67,15 @@ class Scenario:
     where: str = ""              # "file: scenarios[3] (name)", for messages
 
 
+@dataclass(frozen=True)
+class TemplateRef:
+    """Your own stack instead of a fixture API: a CloudFormation/SAM file or a
+    cdk.out directory (``path`` already resolved against the scenario file)."""
+    path: str
+    stack: str | None = None
+    parameters: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass
 class ScenarioFile:
     path: str
@@ -71,6 +83,7 @@ class ScenarioFile:
     origins: list[Origin]
     scenarios: list[Scenario]
     description: str | None = None
+    template: TemplateRef | None = None
 
     @property
     def is_local(self) -> bool:
@@ -325,6 +338,8 @@ def _load_scenario(raw: Any, index: int, top: dict[str, Any], origins: list[Orig
         raise loc.fail(f"{at}.credentials", f"must be one of {', '.join(CREDENTIALS)} or a list of them")
 
     api = raw.get("api", top.get("api"))
+    if target in LOCAL_TARGETS and top.get("template") is not None and api is None:
+        api = TEMPLATE_API   # the template's only API (its logical id otherwise)
     if target in LOCAL_TARGETS:
         if not isinstance(api, str) or not api:
             raise loc.fail(f"{at}.api", f"a {target} target needs the fixture API to call (api: reference)")
@@ -428,6 +443,7 @@ def load_scenarios(path: str | Path) -> ScenarioFile:
         if key not in _TOP_KEYS and not str(key).startswith("x-"):
             raise loc.fail(str(key), f"unknown field; known: {', '.join(sorted(_TOP_KEYS))}")
     target = validate_target(top.get("target", "local"), loc)
+    template = _load_template_ref(top, Path(path).parent, target, loc)
     origins = _load_origins(top.get("origins"), loc)
     raw_scenarios = top.get("scenarios")
     if not isinstance(raw_scenarios, list) or not raw_scenarios:
@@ -436,7 +452,30 @@ def load_scenarios(path: str | Path) -> ScenarioFile:
     scenarios = [_load_scenario(raw, i, top, origins, target, loc, seen)
                  for i, raw in enumerate(raw_scenarios)]
     return ScenarioFile(path=shown, target=target, origins=origins, scenarios=scenarios,
-                        description=top.get("description"))
+                        description=top.get("description"), template=template)
+
+
+def _load_template_ref(top: dict[str, Any], base: Path, target: str, loc: _Loc) -> TemplateRef | None:
+    if top.get("template") is None:
+        for key in ("stack", "parameters"):
+            if top.get(key) is not None:
+                raise loc.fail(key, "only with template: (a CloudFormation/SAM file or a cdk.out directory)")
+        return None
+    raw = top["template"]
+    if not isinstance(raw, str) or not raw:
+        raise loc.fail("template", "must be the path of a template file or a cdk.out directory")
+    if target not in LOCAL_TARGETS:
+        raise loc.fail("template", f"a template is served by the local gateway; this file's target is {target}")
+    resolved = (base / raw) if not Path(raw).is_absolute() else Path(raw)
+    if not resolved.exists():
+        raise loc.fail("template", f"{raw}: no such file or directory (relative to the scenario file)")
+    stack = top.get("stack")
+    if stack is not None and (not isinstance(stack, str) or not stack):
+        raise loc.fail("stack", "must be the name of a stack in the cdk.out directory")
+    params = top.get("parameters") or {}
+    if not isinstance(params, dict) or any(isinstance(v, (dict, list)) or v is None for v in params.values()):
+        raise loc.fail("parameters", "must map template parameter names to values")
+    return TemplateRef(str(resolved), stack, tuple((str(k), str(v)) for k, v in params.items()))
 
 
 @dataclass
