@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from e2e.results import RunResult
     from e2e.runner import MatrixRun
+    from e2e.scenarios import ScenarioFile
 
 from e2e.engines import ENGINE_NAMES, EngineOptions, parse_connect
 from e2e.errors import (EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REGRESSION, EXIT_MISMATCH, EXIT_OK, BadInput,
@@ -38,8 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run a scenario file in real browsers",
                          description="Run every cell of a scenario file and report CORS verdicts.")
-    run.add_argument("--scenarios", metavar="FILE", default=str(DEFAULT_SCENARIOS),
-                     help="scenario file (default: fixtures/scenarios/default.yaml)")
+    run.add_argument("--scenarios", metavar="FILE", default=None,
+                     help="scenario file (default: fixtures/scenarios/default.yaml; with --template, "
+                          "scenarios generated from the template)")
+    run.add_argument("--template", metavar="PATH",
+                     help="your own stack, served by the local gateway: a CloudFormation or SAM template, "
+                          "or a CDK cloud assembly directory (cdk.out)")
     run.add_argument("--target", metavar="local|local-rest|local-http|URL",
                      help="override the file's target: a local gateway or a deployed API's base URL")
     run.add_argument("--browser", action="append", choices=ENGINE_NAMES, metavar="NAME",
@@ -62,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="keep evidence (console log, screenshot, trace) of cells not as expected here")
     run.add_argument("--quiet", "-q", action="store_true",
                      help="no progress; print only differing cells, the comparison and the summary")
+    from e2e.templates.commands import add_options as template_options
+
+    template_options(run)
     run.set_defaults(func=cmd_run)
 
     from e2e.aws.cli import register as register_aws
@@ -73,8 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="start the local API Gateway alone and print its invoke URLs",
                            description="Serve fixture APIs (or your own definition files) on 127.0.0.1 "
                                        "until Ctrl-C, for curl or a real frontend.")
-    serve.add_argument("--api", action="append", required=True, metavar="NAME|FILE",
-                       help="a fixture API name (fixtures/apis/NAME.yaml) or a definition .yaml; repeatable")
+    serve.add_argument("--api", action="append", metavar="NAME|FILE",
+                       help="a fixture API name (fixtures/apis/NAME.yaml) or a definition .yaml; repeatable "
+                            "(with --template: the API's logical id)")
+    serve.add_argument("--template", metavar="PATH",
+                       help="serve your own stack: a CloudFormation/SAM template or a cdk.out directory")
+    serve.add_argument("--stack", metavar="NAME", help="with --template: the stack of a cdk.out directory")
+    serve.add_argument("--parameter", action="append", default=[], metavar="KEY=VALUE",
+                       help="with --template: a template parameter's value; repeatable")
     serve.add_argument("--port", type=int, default=0, metavar="N",
                        help="port for the first API (others get free ports); default: any free port")
     serve.add_argument("--allowed-origin", default="http://localhost:3000", metavar="ORIGIN",
@@ -95,7 +109,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise BadInput(f"--port: {args.port} is not a port number (0-65535)")
     definitions = []
-    for name in args.api:
+    if args.template:
+        from e2e.templates.commands import open_template
+
+        for name in args.api or [None]:
+            loaded = open_template(args.template, args.stack, name, args.parameter)
+            definitions.append(loaded.api)
+            for note in loaded.notes:
+                print(f"note: {note}", flush=True)
+    elif not args.api:
+        raise BadInput("serve: give --api NAME|FILE (repeatable) or --template PATH")
+    elif args.stack or args.parameter:
+        raise BadInput("serve: --stack and --parameter go with --template")
+    for name in [] if args.template else args.api:
         try:
             definitions.append(load_api(name, variables={"allowed_origin": origin}))
         except ApiDefinitionError as exc:
@@ -109,7 +135,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             except OSError as exc:
                 raise BadInput(f"--port {args.port}: cannot listen there: {exc.strerror}") from None
             print(f"{api.name}: {api.base_url}", flush=True)
-        print(f"allowed origin: {origin}; Ctrl-C stops", flush=True)
+        print("Ctrl-C stops" if args.template else f"allowed origin: {origin}; Ctrl-C stops", flush=True)
         try:
             while not stop.wait(0.5):
                 pass
@@ -121,7 +147,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from e2e.runner import MatrixRun
 
-    sfile = load_scenarios(args.scenarios)
+    sfile = _template_scenarios(args) if args.template else load_scenarios(args.scenarios or DEFAULT_SCENARIOS)
     if args.target and args.target not in (*LOCAL_TARGETS, SCRIPTED_TARGET):
         args.target = validate_url(args.target, what="--target")
     explicit = bool(args.browser)
@@ -131,6 +157,45 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not matrix.cells():
         raise BadInput(f"-k {args.keyword!r}: no cell of {sfile.path} matches")
     return run_and_report(matrix, args)
+
+
+def _template_scenarios(args: argparse.Namespace) -> "ScenarioFile":
+    """``run --template``: the scenario file given, served from the template
+    instead of its fixture APIs, or one generated from the template."""
+    import tempfile
+    from dataclasses import replace
+    from pathlib import Path
+
+    import yaml
+
+    from e2e.scenarios import TEMPLATE_API, TemplateRef
+    from e2e.templates import parse_parameters
+    from e2e.templates.commands import allowed_origins, open_template, template_scenarios
+
+    if args.target and args.target not in LOCAL_TARGETS:
+        raise BadInput(f"--target {args.target}: a template is served by the local gateway (local, local-rest "
+                       f"or local-http)")
+    params = parse_parameters(args.parameter)
+    loaded = open_template(args.template, args.stack, args.api, params)   # fails fast, before any browser
+    ref = TemplateRef(str(Path(args.template).resolve()), args.stack, tuple(params.items()))
+    if args.scenarios:
+        sfile = load_scenarios(args.scenarios)
+        if sfile.target not in LOCAL_TARGETS:
+            raise BadInput(f"--template: {sfile.path} targets {sfile.target}; a template runs on the local gateway")
+        for scenario in sfile.scenarios:
+            scenario.api = args.api or TEMPLATE_API
+        return replace(sfile, template=ref)
+    origins = allowed_origins(loaded) or ["stub:allowed"]
+    data = template_scenarios(loaded, ref.path, args.stack, params, origins, ["stub:denied"], args.api)
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", prefix="cors-e2e-template-", delete=False) as f:
+        yaml.safe_dump(data, f, sort_keys=False)
+    try:
+        sfile = load_scenarios(f.name)
+    finally:
+        os.unlink(f.name)
+    print(f"cors-e2e: {len(sfile.scenarios)} scenarios generated from {args.template} ({loaded.logical_id}); "
+          f"allowed origins {', '.join(origins)}", file=sys.stderr)
+    return replace(sfile, path=f"{args.template} (generated)")
 
 
 def engine_options(args: argparse.Namespace) -> EngineOptions:

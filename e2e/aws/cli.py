@@ -14,6 +14,11 @@ from e2e.aws.findings import SEVERITIES
 from e2e.aws.target import TARGET_HELP
 from e2e.errors import EXIT_MISMATCH, EXIT_OK, BadInput
 from e2e.scenarios import check_origin
+from e2e.templates.commands import add_options as template_options
+from e2e.templates.commands import is_template
+
+TEMPLATE_HELP = (", or your own stack before deploy: a CloudFormation/SAM template or a cdk.out directory "
+                 "(with --stack, --api, --parameter)")
 
 
 def register(subparsers: Any, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -27,19 +32,20 @@ def register(subparsers: Any, parser_class: type[argparse.ArgumentParser]) -> No
                               description="Read a deployed API's configuration with boto3 and report what "
                               "will break CORS, with evidence and fix. Exit 0 if nothing at or above "
                               "--fail-on, 1 otherwise.")
-    p.add_argument("target", metavar="TARGET", help=TARGET_HELP)
+    p.add_argument("target", metavar="TARGET", help=TARGET_HELP + TEMPLATE_HELP)
     p.add_argument("--origin", action="append", default=[], metavar="ORIGIN",
                    help="a frontend origin that must be allowed (repeatable): reports origin-not-allowed")
     p.add_argument("--json", metavar="PATH", help="also write the findings as JSON here")
     p.add_argument("--fail-on", choices=SEVERITIES, default="warning",
                    help="lowest severity that makes the exit code 1 (default: warning)")
     aws_options(p)
+    template_options(p)
     p.set_defaults(func=cmd_inspect)
 
     p = subparsers.add_parser("scenarios-from", help="write a scenario file covering every route of a deployed API",
                               description="Write a scenario file with one scenario per route and method of "
                               "a deployed API, targeting its base URL.")
-    p.add_argument("target", metavar="TARGET", help=TARGET_HELP)
+    p.add_argument("target", metavar="TARGET", help=TARGET_HELP + TEMPLATE_HELP)
     p.add_argument("--origin", action="append", default=[], required=True, metavar="ORIGIN",
                    help="an origin expected to be allowed (repeatable; stub:allowed for the harness's own page)")
     p.add_argument("--denied-origin", action="append", default=[], metavar="ORIGIN",
@@ -47,6 +53,7 @@ def register(subparsers: Any, parser_class: type[argparse.ArgumentParser]) -> No
     p.add_argument("--output", "-o", metavar="PATH", default="-",
                    help="where to write the file (default: standard output)")
     aws_options(p)
+    template_options(p)
     p.set_defaults(func=cmd_scenarios_from)
 
     p = subparsers.add_parser("deploy-fixtures", help="create the fixture APIs in an AWS account",
@@ -87,8 +94,13 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
     for origin in args.origin:
         check_origin(origin, "--origin", stubs=False)
-    aws, api = _resolve(args)
-    report = inspect_config(read_config(aws, api), args.origin)
+    if is_template(args.target):
+        config = _template_config(args)
+    else:
+        _no_template_options(args)
+        aws, api = _resolve(args)
+        config = read_config(aws, api)
+    report = inspect_config(config, args.origin)
     if args.json:
         report.write_json(args.json)
     report.print_text(sys.stdout, args.fail_on)
@@ -103,6 +115,9 @@ def cmd_scenarios_from(args: argparse.Namespace) -> int:
     from e2e.scenarios import load_scenarios
 
     check_origins(args.origin, args.denied_origin)   # before calling AWS
+    if is_template(args.target):
+        return _template_scenarios_from(args)
+    _no_template_options(args)
     aws, api = _resolve(args)
     data = build_scenarios(read_config(aws, api), args.origin, args.denied_origin)
     if args.output == "-":
@@ -111,6 +126,42 @@ def cmd_scenarios_from(args: argparse.Namespace) -> int:
     write_scenarios(data, args.output)
     sfile = load_scenarios(args.output)   # the file must load; a bug here is ours, not the user's
     print(f"wrote {args.output}: {len(sfile.scenarios)} scenarios for {api.label} ({api.base_url})")
+    return EXIT_OK
+
+
+def _template_config(args: argparse.Namespace) -> Any:
+    from e2e.templates.commands import open_template
+    from e2e.templates.config import template_config
+
+    return template_config(open_template(args.target, args.stack, args.api, args.parameter))
+
+
+def _no_template_options(args: argparse.Namespace) -> None:
+    for flag in ("stack", "api", "parameter"):
+        if getattr(args, flag):
+            raise BadInput(f"--{flag}: only for a template (a file or cdk.out directory); "
+                           f"{args.target!r} is not one on disk")
+
+
+def _template_scenarios_from(args: argparse.Namespace) -> int:
+    import yaml
+
+    from e2e.aws.scenarios_from import write_scenarios
+    from e2e.scenarios import load_scenarios
+    from e2e.templates import parse_parameters
+    from e2e.templates.commands import open_template, relative_to, template_scenarios
+
+    params = parse_parameters(args.parameter)
+    loaded = open_template(args.target, args.stack, args.api, params)
+    where = "." if args.output == "-" else str(Path(args.output).parent)
+    data = template_scenarios(loaded, relative_to(args.target, where), args.stack, params, args.origin,
+                              args.denied_origin, args.api)
+    if args.output == "-":
+        sys.stdout.write(yaml.safe_dump(data, sort_keys=False, width=100))
+        return EXIT_OK
+    write_scenarios(data, args.output)
+    sfile = load_scenarios(args.output)   # the file must load; a bug here is ours, not the user's
+    print(f"wrote {args.output}: {len(sfile.scenarios)} scenarios for {loaded.logical_id} in {args.target}")
     return EXIT_OK
 
 

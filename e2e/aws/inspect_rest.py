@@ -259,12 +259,13 @@ def _errors_without_cors(cfg: RestConfig) -> list[Finding]:
         effective = own if customised else cfg.gateway_responses.get(parent)
         if _has_allow_origin(effective):
             continue
+        nor, into = (f" (nor {parent})", f"{parent} or {kind}") if kind != parent else ("", kind)
         out.append(finding("errors-without-cors", f"gatewayResponses/{kind}",
                            f"{'; '.join(why[:3])}{' ...' if len(why) > 3 else ''}, and the {status} "
-                           f"{kind} response (nor {parent}) has no Access-Control-Allow-Origin: the "
+                           f"{kind} response{nor} has no Access-Control-Allow-Origin: the "
                            f"frontend sees a CORS error instead",
                            f"add gatewayresponse.header.Access-Control-Allow-Origin (and -Credentials, "
-                           f"Vary) to {parent} or {kind}"))
+                           f"Vary) to {into}"))
     return out
 
 

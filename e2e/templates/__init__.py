@@ -28,6 +28,7 @@ class LoadedTemplate:
     file: str                                  # the template file it came from
     apis: list[str] = field(default_factory=list)   # every API's logical id in the template
     notes: list[str] = field(default_factory=list)  # what was assumed locally
+    region: str = "us-east-1"                       # the stack's (CDK env), else us-east-1
 
 
 def load_template(path: str | Path, *, stack: str | None = None, api: str | None = None,
@@ -63,7 +64,7 @@ def load_template(path: str | Path, *, stack: str | None = None, api: str | None
     notes: list[str] = []
     loader = load_rest_api if apis[api] == "rest" else load_http_api
     model = loader(opened, ctx, api, notes)
-    return LoadedTemplate(model, api, opened.file, list(apis), notes)
+    return LoadedTemplate(model, api, opened.file, list(apis), notes, opened.region)
 
 
 def parse_parameters(items: list[str] | None, what: str = "--parameter") -> dict[str, str]:

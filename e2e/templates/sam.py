@@ -11,6 +11,7 @@ AWS_DEFAULT_REGION for the duration of the call (restored after).
 from __future__ import annotations
 
 import copy
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,10 @@ from typing import Any
 from e2e.templates.cfn_yaml import read_template
 from e2e.templates.errors import TemplateError
 from e2e.templates.intrinsics import ACCOUNT
+
+# The translator logs internal bookkeeping (unpublished CloudWatch metrics)
+# as warnings; without a handler Python would print them on stderr.
+logging.getLogger("samtranslator").addHandler(logging.NullHandler())
 
 _BUCKET = "cors-e2e-local-code"
 _FUNCTIONS = ("AWS::Serverless::Function",)
