@@ -94,13 +94,25 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
     for origin in args.origin:
         check_origin(origin, "--origin", stubs=False)
+    loaded = None
     if is_template(args.target):
-        config = _template_config(args)
+        from e2e.templates.commands import open_template
+        from e2e.templates.config import template_config
+
+        loaded = open_template(args.target, args.stack, args.api, args.parameter)
+        config = template_config(loaded)
     else:
         _no_template_options(args)
         aws, api = _resolve(args)
         config = read_config(aws, api)
     report = inspect_config(config, args.origin)
+    if loaded is not None:
+        # A second opinion from the running gateway; where it disagrees, say so.
+        from e2e.templates.commands import allowed_origins
+        from e2e.templates.probe import disagreements, probe
+
+        origins = list(dict.fromkeys([*args.origin, *(allowed_origins(loaded) or ["https://app.example.com"])]))
+        report.notes += disagreements(set(report.codes), probe(loaded.api, origins))
     if args.json:
         report.write_json(args.json)
     report.print_text(sys.stdout, args.fail_on)
@@ -127,13 +139,6 @@ def cmd_scenarios_from(args: argparse.Namespace) -> int:
     sfile = load_scenarios(args.output)   # the file must load; a bug here is ours, not the user's
     print(f"wrote {args.output}: {len(sfile.scenarios)} scenarios for {api.label} ({api.base_url})")
     return EXIT_OK
-
-
-def _template_config(args: argparse.Namespace) -> Any:
-    from e2e.templates.commands import open_template
-    from e2e.templates.config import template_config
-
-    return template_config(open_template(args.target, args.stack, args.api, args.parameter))
 
 
 def _no_template_options(args: argparse.Namespace) -> None:
