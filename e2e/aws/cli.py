@@ -106,13 +106,17 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         aws, api = _resolve(args)
         config = read_config(aws, api)
     report = inspect_config(config, args.origin)
-    if loaded is not None:
-        # A second opinion from the running gateway; where it disagrees, say so.
-        from e2e.templates.commands import allowed_origins
-        from e2e.templates.probe import disagreements, probe
+    # A second opinion: the same configuration run through the local gateway; where it disagrees, say so.
+    from e2e.templates.probe import second_opinion
 
-        origins = list(dict.fromkeys([*args.origin, *(allowed_origins(loaded) or ["https://app.example.com"])]))
-        report.notes += disagreements(set(report.codes), probe(loaded.api, origins))
+    if loaded is not None:
+        report.notes += second_opinion(config, loaded.api, set(report.codes), args.origin)
+    else:
+        from e2e.aws.live_model import live_model
+
+        model_notes: list[str] = []
+        model = live_model(config, model_notes)
+        report.notes += model_notes + second_opinion(config, model, set(report.codes), args.origin)
     if args.json:
         report.write_json(args.json)
     report.print_text(sys.stdout, args.fail_on)

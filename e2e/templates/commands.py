@@ -40,11 +40,17 @@ def open_template(path: str, stack: str | None, api: str | None, parameters: lis
 def allowed_origins(loaded: LoadedTemplate) -> list[str]:
     """The exact origins the template's CORS settings allow (no wildcards, no
     loopback: those cannot be impersonated), in the order they are written."""
-    from e2e.aws.config import HttpConfig
-    from e2e.aws.preflight import decode
     from e2e.templates.config import template_config
 
-    cfg = template_config(loaded)
+    return config_origins(template_config(loaded))
+
+
+def config_origins(cfg: Any, *, loopback: bool = False) -> list[str]:
+    """The same, from an API's configuration as boto3 shapes it (template or live);
+    ``loopback`` keeps localhost origins (fine for requests that are not a browser's)."""
+    from e2e.aws.config import HttpConfig
+    from e2e.aws.preflight import decode
+
     found: list[str] = []
     if isinstance(cfg, HttpConfig):
         found = list((cfg.cors or {}).get("AllowOrigins") or [])
@@ -57,7 +63,7 @@ def allowed_origins(loaded: LoadedTemplate) -> list[str]:
     out = []
     for origin in found:
         host = origin.split("://", 1)[-1].split(":", 1)[0]
-        if "*" not in origin and host not in _LOOPBACK_HOSTS and origin not in out:
+        if "*" not in origin and (loopback or host not in _LOOPBACK_HOSTS) and origin not in out:
             out.append(origin)
     return out
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.client
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from e2e import oracle
@@ -34,6 +35,7 @@ class Probe:
     reason: str | None         # the oracle's reason code
     status: int                # the actual response's status (0: not sent)
     code: str | None           # the finding code this refusal means, None when allowed
+    parameter: str | None = None   # the value that failed (header name, method, origin)
 
     @property
     def where(self) -> str:
@@ -55,9 +57,17 @@ def _routes(api: Api) -> list[tuple[str, str, list[str]]]:
     return [(m, concrete_path(p), h) for m, p, h in routes_of(cfg)]
 
 
-def probe(api: Api, origins: list[str], credentials: str = "include") -> list[Probe]:
+def probe(api: Api, origins: list[str], credentials: str | None = None) -> list[Probe]:
+    """``credentials``: include or omit; by default include when the API allows credentials (as
+    scenarios-from does), so a probe asks what the API means to allow."""
+    from e2e.aws.scenarios_from import allows_credentials
     from e2e.gateway import LocalGateway
+    from e2e.templates import LoadedTemplate
+    from e2e.templates.config import template_config
 
+    if credentials is None:
+        cfg = template_config(LoadedTemplate(api, api.name, api.source))
+        credentials = "include" if allows_credentials(cfg) else "omit"
     out: list[Probe] = []
     with LocalGateway() as gateway:
         running = gateway.add(_crashing(api))
@@ -97,8 +107,12 @@ def _one(url: str, method: str, path: str, headers: tuple[tuple[str, str], ...],
     actual = _send(url, method, [("Origin", origin), *headers])
     result = oracle.judge(request, preflight, actual)
     stage = None if result.allowed else result.stage
-    return Probe(method, path, origin, credentials, stage, result.reason, actual.status,
-                 None if result.allowed else _code(stage, result.reason or "", preflight, kind))
+    code = None if result.allowed else _code(stage, result.reason or "", preflight, kind)
+    if code == "header-not-allowed" and (result.failed_parameter or "").lower() == "authorization" and \
+            preflight is not None and "*" in (oracle.header_value(preflight.headers, oracle.ALLOW_HEADERS) or ""):
+        code = "wildcard-authorization"   # * never covers Authorization
+    return Probe(method, path, origin, credentials, stage, result.reason, actual.status, code,
+                 result.failed_parameter)
 
 
 def _code(stage: str | None, reason: str, preflight: oracle.Response | None, kind: str) -> str | None:
@@ -140,6 +154,17 @@ def disagreements(static_codes: set[str], probes: list[Probe]) -> list[str]:
         notes.append(f"the local gateway refuses {example.where} ({example.reason}, {example.stage}) "
                      f"which the configuration check does not report as {code}")
     return notes
+
+
+def second_opinion(cfg: Any, api: Api, static_codes: set[str], given_origins: list[str]) -> list[str]:
+    """Probe ``api`` (the model of ``cfg``) from the given origins and the ones it allows; the notes
+    where the running gateway refuses something the configuration check did not report."""
+    from e2e.templates.commands import config_origins
+
+    # The origins the check judged (--origin), else the exact ones the API allows: a refusal of
+    # any other origin would be expected, not a disagreement.
+    origins = list(given_origins) or config_origins(cfg, loopback=True)
+    return disagreements(static_codes, probe(api, origins)) if origins else []
 
 
 def api_kind(api: Api) -> str:

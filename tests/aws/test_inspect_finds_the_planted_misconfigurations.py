@@ -154,3 +154,21 @@ def test_inspect_writes_the_findings_as_json(deployed: Deployment, tmp_path) -> 
     assert {f["code"] for f in data["findings"]} == {"throttled-to-zero", "errors-without-cors"}
     assert set(data["findings"][0]) == {"code", "severity", "resource", "evidence", "fix"}
     assert "ERROR    throttled-to-zero  stage prod" in result.out
+
+
+@pytest.mark.parametrize("name", sorted(PLANTED))
+def test_the_live_configuration_run_through_the_local_gateway_agrees(deployed: Deployment, name: str) -> None:
+    # One model: the deployed API, read back through boto3, loaded into the local
+    # gateway's model and probed there (a crashing stand-in for every Lambda);
+    # every refusal the Fetch oracle finds is a code inspect reports.
+    from e2e.aws.live_model import live_model
+    from e2e.templates.probe import second_opinion
+
+    d = deployed.by_name[name]
+    config = read_config(deployed.aws, resolve(deployed.aws, parse_target(f"aws:{d.kind}/{d.api_id}/{d.stage}")))
+    origins = [] if name in WITHOUT_ORIGIN else [FRONTEND]
+    codes = {f.code for f in inspect_config(config, origins).findings}
+    notes: list[str] = []
+    model = live_model(config, notes)
+    assert notes == []
+    assert second_opinion(config, model, codes, origins) == []
