@@ -1,0 +1,1 @@
+"""Stand-in Lambda handlers the inspect probe runs instead of user code."""
