@@ -49,7 +49,9 @@ def load_template(path: str | Path, *, stack: str | None = None, api: str | None
         elif kind == HTTP_TYPE and ctx.resource_enabled(logical):
             protocol = resolve((resource.get("Properties") or {}).get("ProtocolType"), ctx,
                                Where(opened.file, logical, "Properties.ProtocolType"))
-            if protocol == "HTTP":
+            # An OpenAPI Body (SAM's HttpApi) makes an HTTP API without a ProtocolType.
+            has_body = (resource.get("Properties") or {}).get("Body") is not None
+            if protocol == "HTTP" or (protocol is None and has_body):
                 apis[logical] = "http"
     if not apis:
         raise TemplateError(opened.file, None, "Resources",

@@ -119,6 +119,10 @@ def _code(stage: str | None, reason: str, preflight: oracle.Response | None, kin
     """The configuration check's code for the same cause (None: not a configuration finding)."""
     if stage == "preflight":
         assert preflight is not None
+        if preflight.status >= 500:
+            # The stand-in crashed on the OPTIONS: a route or ANY method sends preflights to the
+            # Lambda, and only the user's code (a browser run) can say what it answers.
+            return None
         if preflight.status == 429:
             return "throttled-to-zero"
         if not 200 <= preflight.status < 300:

@@ -24,6 +24,7 @@ STACKS = {
     "cdk-items": (CDK_OUT, {"stack": "ItemsStack"}),
     "cdk-echo": (CDK_OUT, {"stack": "EchoHttpStack"}),
     "sam-notes": (SAM, {}),
+    "sam-http": (DATA / "sam-http" / "template.yaml", {}),
     "cfn-http": (HTTP, {}),
     "post-only": (DATA / "post-only" / "template.yaml", {}),
 }
@@ -64,6 +65,7 @@ def test_what_the_stacks_are_found_to_have() -> None:
         "cdk-items": {("errors-without-cors", "gatewayResponses/DEFAULT_5XX")},
         "cdk-echo": set(),
         "sam-notes": set(),
+        "sam-http": set(),
         "cfn-http": set(),
         # POST only, through a Lambda, no OPTIONS: the JSON POST's preflight gets 403.
         "post-only": {("missing-preflight", "/orders"), ("errors-without-cors", "gatewayResponses/DEFAULT_5XX")},

@@ -90,3 +90,12 @@ def test_code_is_found_from_aws_asset_path_metadata_without_an_asset_manifest(tm
     path.write_text(json.dumps(template))
     [loaded] = load_template(path).api.functions.values()
     assert loaded.code == str((tmp_path / asset / "index.js").resolve())
+
+
+def test_a_sam_http_api_becomes_an_http_api_from_its_openapi_body() -> None:
+    loaded = load_template(SAM.parent.parent / "sam-http" / "template.yaml")
+    api = loaded.api
+    assert isinstance(api, HttpApi) and api.stage == "$default"
+    assert sorted(r.route_key for r in api.routes) == ["ANY /items/{id}", "GET /notes"]
+    assert api.cors is not None and api.cors.allow_origins == ["https://app.example.com"]
+    assert {r.integration.function for r in api.routes} == {"Fn"}

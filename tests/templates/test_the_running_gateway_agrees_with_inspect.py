@@ -19,7 +19,7 @@ from .conftest import CDK_OUT, DATA, HTTP, SAM, run_cli
 
 FOREIGN = "https://evil.example.com"
 STACKS = {"cdk-items": (CDK_OUT, {"stack": "ItemsStack"}), "cdk-echo": (CDK_OUT, {"stack": "EchoHttpStack"}),
-          "sam-notes": (SAM, {}), "cfn-http": (HTTP, {}), "post-only": (DATA / "post-only" / "template.yaml", {})}
+          "sam-notes": (SAM, {}), "sam-http": (DATA / "sam-http" / "template.yaml", {}), "cfn-http": (HTTP, {}), "post-only": (DATA / "post-only" / "template.yaml", {})}
 
 
 def loaded(name: str) -> LoadedTemplate:
