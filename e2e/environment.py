@@ -140,7 +140,7 @@ class Environment:
                                     "--ignore-host=localhost,127.0.0.1,::1"])
 
     def page_url(self, origin: Origin) -> str:
-        return self.origin(origin) + "/"
+        return self.origin(origin) + origin.page
 
     def target_kind(self, scenario: Scenario) -> str:
         """rest | http | scripted | remote: what answers this scenario's requests."""

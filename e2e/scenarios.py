@@ -28,6 +28,8 @@ ENGINES = ("chromium", "firefox", "webkit")
 STUB_ALLOWED = "stub:allowed"
 STUB_DENIED = "stub:denied"
 DEFAULT_ORIGINS = {"allowed": [STUB_ALLOWED], "denied": [STUB_DENIED]}
+STUB_PAGE = "/"            # the stub page: the fetch runs in the page at the origin
+OPAQUE_PAGE = "/opaque"    # the fetch runs in a sandboxed iframe there: an opaque origin, Origin: null
 DEFAULT_SCENARIOS = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios" / "default.yaml"
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/+-]*$")
@@ -46,6 +48,7 @@ class Origin:
     label: str      # the cell's origin label: "allowed", "denied", "allowed-2", ...
     group: str      # the origins group it came from: "allowed", "denied", ...
     spec: str       # "stub:allowed", "stub:denied" or an origin URL
+    page: str = STUB_PAGE   # the page at spec the fetch runs from (STUB_PAGE or OPAQUE_PAGE)
 
 
 @dataclass

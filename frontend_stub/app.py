@@ -29,6 +29,20 @@ def create_app() -> Flask:
     def probe() -> Response:
         return _no_store(send_from_directory(STATIC, "probe.js", mimetype="text/javascript"))
 
+    # The opaque-origin page (e2e.scenarios.OPAQUE_PAGE): the fetch runs in a
+    # sandboxed iframe, whose requests carry Origin: null.
+    @app.get("/opaque")
+    def opaque() -> Response:
+        return _no_store(send_from_directory(STATIC, "opaque.html"))
+
+    @app.get("/opaque-frame.html")
+    def opaque_frame() -> Response:
+        return _no_store(send_from_directory(STATIC, "opaque-frame.html"))
+
+    @app.get("/opaque.js")
+    def opaque_script() -> Response:
+        return _no_store(send_from_directory(STATIC, "opaque.js", mimetype="text/javascript"))
+
     @app.get("/favicon.ico")
     def favicon() -> Response:
         # Answer instead of 404 so the browser's console holds only the cells' messages.
