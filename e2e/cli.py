@@ -72,10 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     template_options(run)
     run.set_defaults(func=cmd_run)
 
+    from e2e.audit.command import register as register_audit
     from e2e.aws.cli import register as register_aws
     from e2e.repro.command import register as register_repro
 
     register_repro(sub)
+    register_audit(sub)
     register_aws(sub, _Parser)
 
     serve = sub.add_parser("serve", help="start the local API Gateway alone and print its invoke URLs",

@@ -31,7 +31,9 @@ window.corsProbe = async function corsProbe(spec) {
   let timedOut = false;
   const timer = setTimeout(() => { timedOut = true; controller.abort(); }, spec.timeoutMs || 10000);
   const result = {
-    pageOrigin: location.origin,
+    // The document's own origin: "null" in a sandboxed iframe, where
+    // location.origin still spells the URL's origin.
+    pageOrigin: typeof self.origin === "string" ? self.origin : location.origin,
     session: session,       // what the session fetch gave, when there was one
     outcome: null,          // resolved | rejected | timeout
     errorName: null,
