@@ -83,6 +83,16 @@ def _respond(path: str) -> dict[str, Any]:
     return raw
 
 
+def _check_api(name: str) -> None:
+    """A fixture API that loads, now rather than once the browsers are up."""
+    from e2e.gateway import ApiDefinitionError, load_api
+
+    try:
+        load_api(name, variables={"allowed_origin": "http://localhost:1"})
+    except ApiDefinitionError as exc:
+        raise BadInput(f"--api {name}: {exc}") from None
+
+
 def plan_from(args: argparse.Namespace) -> tuple[AuditPlan, list[str]]:
     """The audit the flags describe, and notes about the request; BadInput on any mistake."""
     from e2e.repro.command import _flag_headers
@@ -103,6 +113,8 @@ def plan_from(args: argparse.Namespace) -> tuple[AuditPlan, list[str]]:
         raise BadInput(f"--api: a {target} target needs the fixture API to audit (e.g. --api origin-reflect)")
     if args.api and not local:
         raise BadInput(f"--api goes with a local target (local, local-rest, local-http), not {target}")
+    for name in args.api or []:
+        _check_api(name)
     if target == SCRIPTED_TARGET and not args.respond:
         raise BadInput("--respond: a scripted target needs the responses to script (a YAML file)")
     if args.respond and target != SCRIPTED_TARGET:

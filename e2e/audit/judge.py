@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from e2e import reasons
-from e2e.audit.hostile import Hostile
+from e2e.audit.hostile import ANY_ORIGIN, Hostile
 from e2e.audit.plan import AuditPlan, AuditRequest
 from e2e.exchange import header_value, redact_url
 from e2e.results import CellResult, RunResult
@@ -145,6 +145,7 @@ class OriginJudgement:
 @dataclass
 class Finding:
     judgement: OriginJudgement
+    any_origin_reads: bool = False   # the unrelated site read this request too: every origin gets in
 
     @property
     def hostile(self) -> Hostile:
@@ -187,6 +188,7 @@ class Finding:
             "allow_credentials": next((st.allow_credentials for st in engines.values()
                                        if st.readable and st.allow_credentials), None),
             "cookie_sent": {n: st.cookie_sent for n, st in engines.items() if st.state != NOT_TRIED},
+            "root_cause": ANY_ORIGIN if self.any_origin_reads else self.hostile.bug_class,
             "fix": self.hostile.fix,
         }
 
@@ -199,8 +201,10 @@ class AuditResult:
 
     @property
     def findings(self) -> list[Finding]:
-        found = [Finding(j) for j in self.judgements
-                 if j.hostile is not None and any(st.readable for st in j.engines.values())]
+        readable = [j for j in self.judgements
+                    if j.hostile is not None and any(st.readable for st in j.engines.values())]
+        anyone = {j.request.name for j in readable if j.hostile and j.hostile.bug_class == ANY_ORIGIN}
+        found = [Finding(j, j.request.name in anyone) for j in readable]
         return sorted(found, key=lambda f: SEVERITY_ORDER.index(f.severity))
 
     @property

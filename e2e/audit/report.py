@@ -46,6 +46,8 @@ def text_report(audit: AuditResult) -> str:
                      f"{'credentialed' if f.credentials else 'uncredentialed'} read in "
                      f"{', '.join(d['readable_in'])}")
         lines.append(f"    why: {d['why']}")
+        if d["root_cause"] != d["bug_class"]:
+            lines.append("    root cause: the unrelated site reads too: every origin is let in")
         if d["allow_origin"]:
             lines.append(f"    the API answered Access-Control-Allow-Origin: {d['allow_origin']}"
                          + (f", Allow-Credentials: {d['allow_credentials']}" if d["allow_credentials"] else ""))
