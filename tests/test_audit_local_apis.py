@@ -1,0 +1,111 @@
+"""The hostile-origin audit against local APIs with each bug class, in every
+engine: every buggy API is read by exactly the hostile origins its check lets
+in (with credentials, in all three engines: nothing in the engines stops a
+credentialed read that the API allows), the clean allow-list by none, and
+each finding names the origin the page really had (its self.origin)."""
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from e2e.audit.command import plan_from, register, run_audit
+from e2e.audit.judge import READ_WITH_CREDENTIALS
+
+ENGINES = ["chromium", "firefox", "webkit"]
+APP = "https://app.example.com"
+PREFIX = "https://app.example.com.attacker.example"
+SPECIAL = "https://app.example.com_.attacker.example"
+SUFFIX = "https://evilapp.example.com"
+HTTP = "http://app.example.com"
+ALL = {"https://attacker.example", PREFIX, SUFFIX, "https://evilexample.com", "https://cors-e2e-audit.example.com",
+       HTTP, SPECIAL, "null"}
+# Which hostile origins each fixture's check lets in (fixtures/lambdas/python/origin_check.py).
+EXPECTED = {
+    "origin-reflect": ALL,
+    "origin-prefix-match": {PREFIX, SPECIAL},          # origin.startswith("https://app.example.com")
+    "origin-suffix-match": {SUFFIX, HTTP},             # origin.endswith("app.example.com")
+    "origin-null-allowed": {"null"},
+    "origin-http-allowed": {HTTP},
+    "origin-reflect-fixed": set(),                     # the clean allow-list
+}
+
+
+def parse(*args: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    return parser.parse_args(["audit", *args])
+
+
+@pytest.fixture(scope="module")
+def audit():
+    apis = [a for name in EXPECTED for a in ("--api", name)]
+    plan, _ = plan_from(parse("local", "--origin", APP, *apis, "--session", "/session"))
+    result, _ = run_audit(plan, ENGINES, explicit=True)
+    assert not result.run.engine_errors, result.run.engine_errors
+    return result.to_json()
+
+
+def findings(doc: dict, api: str) -> dict[str, dict]:
+    return {f["origin"]: f for f in doc["findings"] if f["request"] == f"{api}:GET /items"}
+
+
+@pytest.mark.parametrize("api", list(EXPECTED))
+def test_exactly_the_origins_the_check_lets_in_are_findings(audit: dict, api: str) -> None:
+    assert set(findings(audit, api)) == EXPECTED[api]
+
+
+@pytest.mark.parametrize("api", [a for a, origins in EXPECTED.items() if origins])
+def test_each_finding_is_a_credentialed_read_in_every_engine_high(audit: dict, api: str) -> None:
+    for origin, f in findings(audit, api).items():
+        assert f["readable_in"] == {e: READ_WITH_CREDENTIALS for e in ENGINES}, origin
+        assert f["severity"] == "high" and f["credentials"] is True
+        assert f["not_readable_in"] == {} and f["inconclusive_in"] == {}
+        assert f["allow_origin"] == origin and f["allow_credentials"] == "true"
+        assert "allow-list" in f["fix"]
+
+
+def test_each_finding_names_the_origin_the_page_really_had(audit: dict) -> None:
+    for f in audit["findings"]:
+        assert f["page_origins"] == {e: [f["origin"]] for e in ENGINES}, f
+
+
+def test_null_comes_from_a_sandboxed_iframe_in_every_engine(audit: dict) -> None:
+    f = findings(audit, "origin-null-allowed")["null"]
+    assert f["bug_class"] == "null-origin"
+    (row,) = [o for o in audit["origins"] if o["request"] == "origin-null-allowed:GET /items" and o["origin"] == "null"]
+    assert row["page"] == "/opaque" and row["served_at"] == "https://attacker.example"
+
+
+def test_origins_the_check_keeps_out_are_not_readable_anywhere(audit: dict) -> None:
+    for api, let_in in EXPECTED.items():
+        rows = [o for o in audit["origins"] if o["request"] == f"{api}:GET /items" and o["origin"] not in let_in]
+        assert len(rows) == len(ALL - let_in)
+        for row in rows:
+            for engine, st in row["engines"].items():
+                assert st["state"] == "not-readable", (api, row["origin"], engine, st)
+                assert st["reason"] == "missing-allow-origin", (api, row["origin"], engine, st)
+
+
+def test_the_legitimate_origin_reads_every_api_in_every_engine(audit: dict) -> None:
+    assert len(audit["controls"]) == len(EXPECTED)
+    for control in audit["controls"]:
+        assert control["origin"] == APP
+        assert {e: st["state"] for e, st in control["engines"].items()} == {e: READ_WITH_CREDENTIALS for e in ENGINES}
+    assert audit["warnings"] == []
+
+
+def test_the_session_cookie_is_recorded_per_engine(audit: dict) -> None:
+    for f in audit["findings"]:
+        assert set(f["cookie_sent"]) == set(ENGINES)
+        assert all(isinstance(v, bool) for v in f["cookie_sent"].values()), f
+
+
+def test_the_reflecting_api_is_reported_as_letting_every_origin_in(audit: dict) -> None:
+    assert {f["root_cause"] for f in findings(audit, "origin-reflect").values()} == {"any-origin"}
+    assert findings(audit, "origin-prefix-match")[PREFIX]["root_cause"] == "prefix-match"
+
+
+def test_summary_counts_the_findings(audit: dict) -> None:
+    total = sum(len(o) for o in EXPECTED.values())
+    assert audit["summary"]["findings"] == total == audit["summary"]["high"]
