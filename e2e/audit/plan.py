@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from e2e.audit.hostile import Hostile
+from e2e.exchange import redact_url
 from e2e.runner import MatrixRun
 from e2e.scenarios import Cell, Origin, Scenario, ScenarioFile
 
@@ -28,7 +29,9 @@ class AuditRequest:
 
     @property
     def name(self) -> str:
-        return f"{self.api}:{self.method} {self.path}" if self.api else f"{self.method} {self.path}"
+        """How reports name it: the path's secret query values masked (redact_url)."""
+        shown = redact_url(self.path)
+        return f"{self.api}:{self.method} {shown}" if self.api else f"{self.method} {shown}"
 
 
 @dataclass
