@@ -19,6 +19,9 @@ def test_the_issues_examples_for_an_https_origin() -> None:
         "https://cors-e2e-audit.example.com": SUBDOMAIN_TRUST,
         "http://app.example.com": HTTP_ORIGIN,
         "https://app.example.com_.attacker.example": SPECIAL_CHARS,
+        "https://app.example.com$.attacker.example": SPECIAL_CHARS,
+        "https://app.example.com`.attacker.example": SPECIAL_CHARS,
+        "https://app.example.com}.attacker.example": SPECIAL_CHARS,
         "null": NULL_ORIGIN,
     }
 
@@ -65,3 +68,9 @@ def test_the_null_page_uses_the_apis_scheme() -> None:
 def test_site_of_guesses_the_last_two_labels() -> None:
     assert site_of("app.example.com") == "example.com"
     assert site_of("example.com") == "example.com"
+
+
+def test_special_characters_only_where_the_engine_loads_them() -> None:
+    engines = {h.origin: h.engines for h in derive(["https://app.example.com"]) if h.bug_class == SPECIAL_CHARS}
+    assert engines["https://app.example.com_.attacker.example"] == ("chromium", "firefox", "webkit")
+    assert engines["https://app.example.com`.attacker.example"] == ("chromium", "webkit")

@@ -53,10 +53,13 @@ CLASS_FIX: dict[str, str] = {
     SUBDOMAIN_TRUST: "list the subdomains that really serve the frontend instead of a pattern; " + ALLOW_LIST_FIX,
 }
 
-# Characters a lax parser reads as the end of the host while browsers keep them
-# in it; only where the engine loads such a page (observed here, see
-# SPECIAL_CHAR_ENGINES).
-SPECIAL_CHAR_ENGINES: dict[str, tuple[str, ...]] = {"_": ("chromium", "firefox", "webkit")}
+# Characters a lax parser may read as the end of the host while browsers keep
+# them in it, and the engines that load a page at such a host (observed here:
+# Chromium and WebKitGTK load all of _ $ ` } ! ~ & ' =; Firefox's navigation
+# fails for all but _ and $). An engine that cannot is not tried, not a pass.
+ALL_ENGINES = ("chromium", "firefox", "webkit")
+SPECIAL_CHAR_ENGINES: dict[str, tuple[str, ...]] = {
+    "_": ALL_ENGINES, "$": ALL_ENGINES, "`": ("chromium", "webkit"), "}": ("chromium", "webkit")}
 
 
 @dataclass(frozen=True)
