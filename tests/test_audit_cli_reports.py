@@ -49,7 +49,7 @@ def test_the_html_report_is_origins_by_engines(tmp_path: Path, capsys) -> None:
                          "--browser", "firefox", "--html", str(html_path))
     assert code == 1, out + err
     html = html_path.read_text()
-    rows = re.findall(r"<tr data-origin='([^']*)'>(.*?)</tr>", html)
+    rows = re.findall(r"<tr data-origin='([^']*)' class='\w+'>(.*?)</tr>", html)
     assert [o for o, _ in rows][0] == "https://app.example.com" and len(rows) == 12
     for origin, row in rows:
         states = dict(re.findall(r"data-engine='(\w+)' data-state='([\w-]+)'", row))

@@ -78,7 +78,7 @@ _CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left}
 td.s-readable-with-credentials{background:#f4b4b4;font-weight:bold}td.s-readable-without-credentials{background:#fde2b0}
-td.s-not-readable{background:#d8f0d8}td.s-inconclusive{background:#e4e4f4}td.s-not-tried{color:#888}
+td.s-not-readable{background:#d8f0d8}tr.control td[data-state^=readable]{background:#dde8f8;font-weight:normal}td.s-inconclusive{background:#e4e4f4}td.s-not-tried{color:#888}
 .high{color:#a00;font-weight:bold}.medium{color:#a60}.low{color:#555}small{color:#555}
 """
 
@@ -104,7 +104,9 @@ def render_html(audit: AuditResult) -> str:
                    + "".join(f"<th>{_e(e)}</th>" for e in engines) + "</tr>")
         for j in (j for j in audit.judgements if j.request == request):
             kind = "control (legitimate)" if j.hostile is None else j.hostile.bug_class
-            out.append(f"<tr data-origin='{_e(j.origin)}'><td>{_e(j.origin)}</td><td>{_e(kind)}</td>")
+            row_class = "control" if j.hostile is None else "hostile"
+            out.append(f"<tr data-origin='{_e(j.origin)}' class='{row_class}'><td>{_e(j.origin)}</td>"
+                       f"<td>{_e(kind)}</td>")
             for e in engines:
                 st = j.engines[e]
                 extra = []
