@@ -87,3 +87,20 @@ def test_scripted_echo_is_high_and_a_wildcard_is_low_exit_0(tmp_path: Path, caps
     for f in doc["findings"]:
         assert f["credentials"] is False and f["allow_origin"] == "*"
         assert f["readable_in"] == {"chromium": "readable-without-credentials"}
+
+
+def test_scripted_echo_without_credentials_is_medium_exit_0(tmp_path: Path, capsys) -> None:
+    echo = tmp_path / "echo.yaml"
+    echo.write_text("actual: {status: 200, headers: {Access-Control-Allow-Origin: '{origin}'}, body: data}\n")
+    json_path = tmp_path / "echo.json"
+    code, out, err = run(capsys, "scripted", "--respond", str(echo), *ORIGIN, "--browser", "chromium",
+                         "--json", str(json_path))
+    assert code == 0, out + err
+    doc = json.loads(json_path.read_text())
+    assert {f["severity"] for f in doc["findings"]} == {"medium"} and len(doc["findings"]) == 11
+    for f in doc["findings"]:
+        assert f["credentials"] is False and f["allow_origin"] == f["origin"]
+        assert f["readable_in"] == {"chromium": "readable-without-credentials"}
+    (control,) = doc["controls"]
+    assert control["engines"]["chromium"]["state"] == "readable-without-credentials"
+    assert not any("legitimate origin" in w for w in doc["warnings"])
