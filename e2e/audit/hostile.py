@@ -55,8 +55,8 @@ CLASS_FIX: dict[str, str] = {
 
 # Characters a lax parser may read as the end of the host while browsers keep
 # them in it, and the engines that load a page at such a host (observed here:
-# Chromium and WebKitGTK load all of _ $ ` } ! ~ & ' =; Firefox's navigation
-# fails for all but _ and $). An engine that cannot is not tried, not a pass.
+# Chromium and WebKitGTK load all of _ $ ` } ! ~ & ' =; Firefox refuses all but
+# _ and $ with NS_ERROR_UNKNOWN_HOST). An engine that cannot is not tried, not a pass.
 ALL_ENGINES = ("chromium", "firefox", "webkit")
 SPECIAL_CHAR_ENGINES: dict[str, tuple[str, ...]] = {
     "_": ALL_ENGINES, "$": ALL_ENGINES, "`": ("chromium", "webkit"), "}": ("chromium", "webkit")}
