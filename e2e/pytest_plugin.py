@@ -121,6 +121,21 @@ class CorsSession:
         self.engine_errors: dict[str, str] = {}
         self.envs: dict[str, Environment] = {}
         self.results: RunResult | None = None
+        self.shared: dict[str, RunResult] = {}   # resolved scenario file path -> a run already made
+
+    def shared_result(self, sfile: ScenarioFile, cell_id: str) -> CellResult | None:
+        """The cell's result from a whole-file run this session already made
+        (share_run), so the same cell is not run twice; None: run it."""
+        run = self.shared.get(str(Path(sfile.path).resolve()))
+        if run is None or self.config.getoption("cors_target") not in (None, run.target):
+            return None
+        found = next((c for c in run.cells if c.id == cell_id), None)
+        if found is not None:
+            if self.results is None:
+                self.results = RunResult(target=run.target, scenarios_file=sfile.path)
+            for name, version in run.engines.items():
+                self.results.engines.setdefault(name, version)
+        return found
 
     def options(self) -> EngineOptions:
         return EngineOptions(connect=parse_connect(self.config.getoption("cors_connect")),
@@ -172,6 +187,13 @@ class CorsSession:
             self.results.write_json(path)
 
 
+def share_run(config: pytest.Config, run: RunResult) -> None:
+    """Offer a whole-file run made in this session (the test suite's canary
+    runs the default file once, shuffled) to the collected cells of the same
+    file: each reports its verdict from that run instead of running again."""
+    config.stash[_SESSION].shared[str(Path(run.scenarios_file).resolve())] = run
+
+
 class ScenarioFileCollector(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         try:
@@ -201,9 +223,11 @@ class CorsCellItem(pytest.Item):
         from e2e.runner import run_cell
 
         session = self.config.stash[_SESSION]
-        env = session.environment(self.sfile)
-        engine = session.engine(self.cell.browser, env)
-        result = run_cell(engine, env, self.cell)
+        result = session.shared_result(self.sfile, self.cell.id)
+        if result is None:
+            env = session.environment(self.sfile)
+            engine = session.engine(self.cell.browser, env)
+            result = run_cell(engine, env, self.cell)
         session.record(result)
         self.user_properties.append(("verdict", result.verdict))
         self.user_properties.append(("reason", result.reason or ""))
