@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="compare with a previous --json result; a regression exits 4")
     run.add_argument("--output", metavar="DIR",
                      help="keep evidence (console log, screenshot, trace) of cells not as expected here")
+    run.add_argument("--require-all-engines", action="store_true",
+                     help="an engine that cannot run is an error (exit 3), not a skip; for CI")
     run.add_argument("--quiet", "-q", action="store_true",
                      help="no progress; print only differing cells, the comparison and the summary")
     from e2e.templates.commands import add_options as template_options
@@ -293,7 +295,8 @@ def run_and_report(matrix: "MatrixRun", args: argparse.Namespace, *, detail_all:
     print(summary_line(result), file=out)
     if result.interrupted:
         return EXIT_INTERRUPTED
-    if (matrix.explicit_browsers and result.engine_errors) or not result.engines:
+    must_run_all = matrix.explicit_browsers or getattr(args, "require_all_engines", False)
+    if (must_run_all and result.engine_errors) or not result.engines:
         raise EnvironmentProblem("; ".join(result.engine_errors[n] for n in sorted(result.engine_errors))
                                  or "no engine could start")
     if comparison is not None and comparison.regressions:

@@ -134,7 +134,7 @@ class Environment:
             return base
         server = self._origin_server
         return replace(base, ignore_https_errors=True, chromium_args=server.chromium_args(),
-                       firefox_prefs=server.firefox_prefs(),
+                       firefox_prefs=server.firefox_prefs(), webkit_proxy=server.proxy_url,
                        webkit_args=[f"--proxy={server.proxy_url}", "--ignore-tls-errors",
                                     # loopback (the API, the stub) never goes through the proxy
                                     "--ignore-host=localhost,127.0.0.1,::1"])

@@ -117,3 +117,16 @@ def test_cells_of_a_file_already_run_this_session_report_that_run(pytester: pyte
     import json
 
     assert json.loads((pytester.path / "r.json").read_text())["engines"] == {"chromium": "Chromium (shared run)"}
+
+
+def test_an_engine_this_machine_lacks_is_collected_as_skipped_with_the_reason(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(pytester.path / "no-playwright-builds"))
+    monkeypatch.setenv("CORS_E2E_FIREFOX", str(pytester.path / "no-firefox"))
+    pytester.makefile(".yaml", cors_api=SCENARIOS)
+    collected = pytester.runpytest_subprocess("--collect-only", "-q")
+    collected.stdout.fnmatch_lines(["*12 tests collected*"])  # firefox's cells are not left out
+    result = pytester.runpytest_subprocess("-k", "firefox", "-rs")
+    result.assert_outcomes(skipped=4)
+    result.stdout.fnmatch_lines(["SKIPPED [[]4[]] *engine not installed: firefox is not installed; "
+                                 "install it with: apt-get install -y firefox-esr*"])
