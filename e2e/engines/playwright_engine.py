@@ -3,7 +3,7 @@ WebKit build is installed (otherwise WebKit runs as WebKitGTK over WebDriver).
 
 Never routes, intercepts or adds headers: any page.route/context.route makes
 Playwright answer CORS preflights itself, and extra_http_headers changes what
-is preflighted (browsers.md). The fetch runs in the page; we only listen.
+is preflighted (docs/browsers.md). The fetch runs in the page; we only listen.
 """
 from __future__ import annotations
 

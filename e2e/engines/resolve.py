@@ -1,5 +1,5 @@
 """Which build of each engine runs: Playwright's own where it is installed,
-otherwise the system build this machine can have (browsers.md).
+otherwise the system build this machine can have (docs/browsers.md).
 
 | engine   | preferred                  | fallback (Debian)                                 |
 |----------|----------------------------|---------------------------------------------------|
