@@ -45,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--template", metavar="PATH",
                      help="your own stack, served by the local gateway: a CloudFormation or SAM template, "
                           "or a CDK cloud assembly directory (cdk.out)")
-    run.add_argument("--target", metavar="local|local-rest|local-http|URL",
-                     help="override the file's target: a local gateway or a deployed API's base URL")
+    run.add_argument("--target", metavar="local|local-rest|local-http|scripted|URL",
+                     help="override the file's target: a local gateway, the scripted server (scenarios "
+                          "with respond:) or a deployed API's base URL")
     run.add_argument("--browser", action="append", choices=ENGINE_NAMES, metavar="NAME",
                      help="chromium, firefox or webkit; repeatable (default: every engine available)")
     run.add_argument("--json", metavar="PATH", help="write the JSON result here")
