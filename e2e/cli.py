@@ -233,16 +233,17 @@ def run_and_report(matrix: "MatrixRun", args: argparse.Namespace, *, detail_all:
     from e2e.report import cell_details, cell_line, exchange_lines, print_table, summary_line
 
     baseline = load_baseline(args.baseline) if getattr(args, "baseline", None) else None  # fail fast
-    for flag in ("json", "html", "junit"):
-        if getattr(args, flag, None):
-            check_writable(getattr(args, flag), f"--{flag}")  # before the run, not after it
     if getattr(args, "output", None):
+        # First: a report may be written inside it (--html site/index.html --output site).
         out_dir = Path(args.output)
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise BadInput(f"--output {args.output}: cannot create it: {exc.strerror}") from None
         matrix.evidence_dir = out_dir
+    for flag in ("json", "html", "junit"):
+        if getattr(args, flag, None):
+            check_writable(getattr(args, flag), f"--{flag}")  # before the run, not after it
     progress = Progress(Counter(c.browser for c in matrix.cells()), quiet=args.quiet)
     matrix.on_result, matrix.on_engine = progress.cell_done, progress.engine_started
     matrix.on_engine_error = progress.engine_failed
