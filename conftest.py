@@ -47,6 +47,20 @@ def wait_for_no_processes(marker: str, timeout: float = 10.0) -> list[str]:
     return left
 
 
+def process_gone(pid: int, timeout: float = 20.0) -> bool:
+    """Whether the process has exited (waiting up to timeout for it to)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return True
+        if stat.rsplit(")", 1)[1].split()[0] == "Z":
+            return True   # exited; only its parent has not reaped it yet
+        time.sleep(0.02)
+    return False
+
+
 @pytest.fixture
 def process_marker(monkeypatch: pytest.MonkeyPatch) -> str:
     marker = uuid.uuid4().hex
