@@ -47,6 +47,20 @@ def wait_for_no_processes(marker: str, timeout: float = 10.0) -> list[str]:
     return left
 
 
+def process_gone(pid: int, timeout: float = 20.0) -> bool:
+    """Whether the process has exited (waiting up to timeout for it to)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return True
+        if stat.rsplit(")", 1)[1].split()[0] == "Z":
+            return True   # exited; only its parent has not reaped it yet
+        time.sleep(0.02)
+    return False
+
+
 @pytest.fixture
 def process_marker(monkeypatch: pytest.MonkeyPatch) -> str:
     marker = uuid.uuid4().hex
@@ -54,14 +68,60 @@ def process_marker(monkeypatch: pytest.MonkeyPatch) -> str:
     return marker
 
 
+# Scenarios of the default file run a second time inside the canary's run under
+# the opposite expectation (see with_decoys): one allowed, one broken Lambda, one
+# broken preflight.
+DECOY_OF = ["reference/get", "no-cors-headers/get", "preflight-missing-header/custom-header"]
+DECOY_PREFIX = "decoy/"
+
+
+def with_decoys(sfile, names=DECOY_OF):
+    """The scenario file plus, for each named scenario, a decoy twin that sends
+    the same fetch but expects the opposite verdict in every cell. A harness
+    that copied a cell's expectation into its verdict would report the decoys
+    as matching; a real one reports every decoy as a mismatch."""
+    from dataclasses import replace
+
+    from e2e.scenarios import ENGINES, expand
+
+    decoys = []
+    for scenario in sfile.scenarios:
+        if scenario.name not in names:
+            continue
+        real = expand(replace(sfile, scenarios=[scenario]), list(ENGINES))
+        flipped: dict = {}
+        for cell in real:
+            flipped.setdefault(cell.browser, {}).setdefault(cell.origin.label, {})[cell.credentials] = (
+                "blocked" if cell.expected == "allowed" else "allowed")
+        decoys.append(replace(scenario, name=DECOY_PREFIX + scenario.name, expect=flipped,
+                              expect_cookie=None))
+    assert len(decoys) == len(names), names
+    return replace(sfile, scenarios=[*sfile.scenarios, *decoys])
+
+
 @pytest.fixture(scope="session")
-def shuffled_default_run():
-    """The default scenario file in every engine, cells in a shuffled order."""
+def default_run_with_decoys(pytestconfig: pytest.Config):
+    """The default scenario file in every engine, cells in a shuffled order,
+    decoys among them. The suite runs the default matrix once: the cells the
+    cors_e2e plugin collects from default.yaml report their verdicts from
+    this run (e2e.pytest_plugin.share_run) instead of running again."""
+    from e2e.pytest_plugin import share_run
     from e2e.runner import MatrixRun
     from e2e.scenarios import DEFAULT_SCENARIOS, load_scenarios
 
-    matrix = MatrixRun(sfile=load_scenarios(DEFAULT_SCENARIOS), browsers=["chromium", "firefox", "webkit"],
-                       explicit_browsers=True, shuffle_seed=20261128)
+    matrix = MatrixRun(sfile=with_decoys(load_scenarios(DEFAULT_SCENARIOS)),
+                       browsers=["chromium", "firefox", "webkit"], explicit_browsers=True,
+                       shuffle_seed=20261128)
     result = matrix.run()
     assert not result.engine_errors, result.engine_errors
+    share_run(pytestconfig, result)
     return result
+
+
+@pytest.fixture(scope="session")
+def shuffled_default_run(default_run_with_decoys):
+    """The canary's run without its decoys: the default file's own cells."""
+    from dataclasses import replace
+
+    return replace(default_run_with_decoys,
+                   cells=[c for c in default_run_with_decoys.cells if not c.scenario.startswith(DECOY_PREFIX)])

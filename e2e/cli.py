@@ -45,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--template", metavar="PATH",
                      help="your own stack, served by the local gateway: a CloudFormation or SAM template, "
                           "or a CDK cloud assembly directory (cdk.out)")
-    run.add_argument("--target", metavar="local|local-rest|local-http|URL",
-                     help="override the file's target: a local gateway or a deployed API's base URL")
+    run.add_argument("--target", metavar="local|local-rest|local-http|scripted|URL",
+                     help="override the file's target: a local gateway, the scripted server (scenarios "
+                          "with respond:) or a deployed API's base URL")
     run.add_argument("--browser", action="append", choices=ENGINE_NAMES, metavar="NAME",
                      help="chromium, firefox or webkit; repeatable (default: every engine available)")
     run.add_argument("--json", metavar="PATH", help="write the JSON result here")
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="compare with a previous --json result; a regression exits 4")
     run.add_argument("--output", metavar="DIR",
                      help="keep evidence (console log, screenshot, trace) of cells not as expected here")
+    run.add_argument("--require-all-engines", action="store_true",
+                     help="an engine that cannot run is an error (exit 3), not a skip; for CI")
     run.add_argument("--quiet", "-q", action="store_true",
                      help="no progress; print only differing cells, the comparison and the summary")
     from e2e.templates.commands import add_options as template_options
@@ -232,16 +235,17 @@ def run_and_report(matrix: "MatrixRun", args: argparse.Namespace, *, detail_all:
     from e2e.report import cell_details, cell_line, exchange_lines, print_table, summary_line
 
     baseline = load_baseline(args.baseline) if getattr(args, "baseline", None) else None  # fail fast
-    for flag in ("json", "html", "junit"):
-        if getattr(args, flag, None):
-            check_writable(getattr(args, flag), f"--{flag}")  # before the run, not after it
     if getattr(args, "output", None):
+        # First: a report may be written inside it (--html site/index.html --output site).
         out_dir = Path(args.output)
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise BadInput(f"--output {args.output}: cannot create it: {exc.strerror}") from None
         matrix.evidence_dir = out_dir
+    for flag in ("json", "html", "junit"):
+        if getattr(args, flag, None):
+            check_writable(getattr(args, flag), f"--{flag}")  # before the run, not after it
     progress = Progress(Counter(c.browser for c in matrix.cells()), quiet=args.quiet)
     matrix.on_result, matrix.on_engine = progress.cell_done, progress.engine_started
     matrix.on_engine_error = progress.engine_failed
@@ -295,7 +299,8 @@ def run_and_report(matrix: "MatrixRun", args: argparse.Namespace, *, detail_all:
     print(summary_line(result), file=out)
     if result.interrupted:
         return EXIT_INTERRUPTED
-    if (matrix.explicit_browsers and result.engine_errors) or not result.engines:
+    must_run_all = matrix.explicit_browsers or getattr(args, "require_all_engines", False)
+    if (must_run_all and result.engine_errors) or not result.engines:
         raise EnvironmentProblem("; ".join(result.engine_errors[n] for n in sorted(result.engine_errors))
                                  or "no engine could start")
     if comparison is not None and comparison.regressions:

@@ -8,6 +8,7 @@ import time
 from urllib.parse import quote, urlsplit
 
 from dataclasses import replace
+from pathlib import Path
 
 from e2e.engines import EngineOptions
 from e2e.errors import BadInput
@@ -76,11 +77,15 @@ class Environment:
         assert self.stub is not None
         self._gateway = LocalGateway()
         for name in sorted({s.api for s in self.sfile.scenarios if s.api}):
+            where = name
+            if name.endswith((".yaml", ".yml")) and not Path(name).is_absolute():
+                # Your own definition: a path relative to the scenario file, wherever the run starts.
+                where = str(Path(self.sfile.path).resolve().parent / name)
             try:
                 if self.sfile.template is not None:
                     definition = _template_api(self.sfile.template, name)
                 else:
-                    definition = load_api(name, variables={"allowed_origin": self.stub.allowed_origin})
+                    definition = load_api(where, variables={"allowed_origin": self.stub.allowed_origin})
             except ApiDefinitionError as exc:
                 shown = "template" if self.sfile.template is not None else f"api {name}"
                 raise BadInput(f"{self.sfile.path}: {shown}: {exc}") from None
@@ -134,7 +139,7 @@ class Environment:
             return base
         server = self._origin_server
         return replace(base, ignore_https_errors=True, chromium_args=server.chromium_args(),
-                       firefox_prefs=server.firefox_prefs(),
+                       firefox_prefs=server.firefox_prefs(), webkit_proxy=server.proxy_url,
                        webkit_args=[f"--proxy={server.proxy_url}", "--ignore-tls-errors",
                                     # loopback (the API, the stub) never goes through the proxy
                                     "--ignore-host=localhost,127.0.0.1,::1"])

@@ -315,7 +315,7 @@ SPEC_RULES = Rules()
 DEVIATION_WILDCARD_AUTHORIZATION = "allow-headers-wildcard-covers-authorization"
 DEVIATION_METHODS_UPPERCASED = "allow-methods-compared-uppercased"
 
-# Deviations the engines are known to ship (browsers.md): applied by judge(engine=...).
+# Deviations the engines are known to ship (docs/browsers.md): applied by judge(engine=...).
 KNOWN_DEVIATIONS: dict[str, dict[str, bool]] = {
     "chromium": {"wildcard_covers_authorization": True},
     "firefox": {"wildcard_covers_authorization": True},

@@ -75,7 +75,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> "ScenarioF
 
 
 def selected_browsers(config: pytest.Config) -> tuple[list[str], bool]:
-    """(engines, whether they were named explicitly)."""
+    """(engines, whether they were named explicitly); unnamed: every engine,
+    those this machine lacks collected as skipped (see missing_engines)."""
     named = list(config.getoption("cors_browser") or [])
     try:
         named += list(config.getoption("browser") or [])   # pytest-playwright's --browser
@@ -83,33 +84,32 @@ def selected_browsers(config: pytest.Config) -> tuple[list[str], bool]:
         pass
     if named:
         return list(dict.fromkeys(named)), True
-    return available_engines(), False
+    return list(ENGINE_NAMES), False
 
 
-def available_engines() -> list[str]:
-    """Engines whose browser this machine has (without starting them)."""
-    from e2e.engines.resolve import SYSTEM, _first_existing, resolve_webkitgtk
+def missing_engines() -> dict[str, str]:
+    """Engines whose browser this machine lacks (found without starting any),
+    each with why and how to install it."""
+    from e2e.engines.resolve import INSTALL_HINT, SYSTEM, _first_existing, webkit_problem
 
-    found = []
+    missing = {}
     for name in ENGINE_NAMES:
-        try:
-            if name == "webkit":
-                resolve_webkitgtk()
-            else:
-                env, candidates, _ = SYSTEM[name]
-                if _first_existing(env, candidates) is None and not _playwright_has(name):
-                    continue
-            found.append(name)
-        except EnvironmentProblem:
+        if name == "webkit":
+            why = webkit_problem()
+            if why:
+                missing[name] = why
             continue
-    return found
+        env, candidates, _ = SYSTEM[name]
+        if _first_existing(env, candidates) is None and not _playwright_has(name):
+            missing[name] = f"{name} is not installed; install it with: {INSTALL_HINT[name]}"
+    return missing
 
 
 def _playwright_has(name: str) -> bool:
-    import os
+    from e2e.engines.resolve import playwright_browsers_dir
 
-    root = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or os.path.expanduser("~/.cache/ms-playwright")
-    return any(p.name.startswith(name) for p in Path(root).glob("*")) if os.path.isdir(root) else False
+    root = playwright_browsers_dir()
+    return root.is_dir() and any(p.name.startswith(f"{name}-") for p in root.iterdir())
 
 
 class CorsSession:
@@ -121,6 +121,21 @@ class CorsSession:
         self.engine_errors: dict[str, str] = {}
         self.envs: dict[str, Environment] = {}
         self.results: RunResult | None = None
+        self.shared: dict[str, RunResult] = {}   # resolved scenario file path -> a run already made
+
+    def shared_result(self, sfile: ScenarioFile, cell_id: str) -> CellResult | None:
+        """The cell's result from a whole-file run this session already made
+        (share_run), so the same cell is not run twice; None: run it."""
+        run = self.shared.get(str(Path(sfile.path).resolve()))
+        if run is None or self.config.getoption("cors_target") not in (None, run.target):
+            return None
+        found = next((c for c in run.cells if c.id == cell_id), None)
+        if found is not None:
+            if self.results is None:
+                self.results = RunResult(target=run.target, scenarios_file=sfile.path)
+            for name, version in run.engines.items():
+                self.results.engines.setdefault(name, version)
+        return found
 
     def options(self) -> EngineOptions:
         return EngineOptions(connect=parse_connect(self.config.getoption("cors_connect")),
@@ -172,15 +187,29 @@ class CorsSession:
             self.results.write_json(path)
 
 
+def share_run(config: pytest.Config, run: RunResult) -> None:
+    """Offer a whole-file run made in this session (the test suite's canary
+    runs the default file once, shuffled) to the collected cells of the same
+    file: each reports its verdict from that run instead of running again."""
+    config.stash[_SESSION].shared[str(Path(run.scenarios_file).resolve())] = run
+
+
 class ScenarioFileCollector(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         try:
             sfile = load_scenarios(self.path)
         except CorsE2EError as exc:
             raise self.CollectError(str(exc)) from None
-        browsers, _explicit = selected_browsers(self.config)
+        browsers, explicit = selected_browsers(self.config)
+        # An engine this machine lacks is reported, cell by cell, as skipped
+        # with the reason, not left out of the count. (One named with
+        # --cors-browser runs, and fails saying what is missing.)
+        missing = {} if explicit else missing_engines()
         for cell in expand(sfile, browsers):
-            yield CorsCellItem.from_parent(self, name=f"test_cors[{cell.id}]", sfile=sfile, cell=cell)
+            item = CorsCellItem.from_parent(self, name=f"test_cors[{cell.id}]", sfile=sfile, cell=cell)
+            if cell.browser in missing:
+                item.add_marker(pytest.mark.skip(reason=f"engine not installed: {missing[cell.browser]}"))
+            yield item
 
 
 class CellMismatch(Exception):
@@ -201,9 +230,11 @@ class CorsCellItem(pytest.Item):
         from e2e.runner import run_cell
 
         session = self.config.stash[_SESSION]
-        env = session.environment(self.sfile)
-        engine = session.engine(self.cell.browser, env)
-        result = run_cell(engine, env, self.cell)
+        result = session.shared_result(self.sfile, self.cell.id)
+        if result is None:
+            env = session.environment(self.sfile)
+            engine = session.engine(self.cell.browser, env)
+            result = run_cell(engine, env, self.cell)
         session.record(result)
         self.user_properties.append(("verdict", result.verdict))
         self.user_properties.append(("reason", result.reason or ""))
@@ -227,4 +258,5 @@ class CorsCellItem(pytest.Item):
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, f"cors cell {self.cell.id}"
+        # A line number (the file's first), so a skipped cell can be reported.
+        return self.path, 0, f"cors cell {self.cell.id}"

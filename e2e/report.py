@@ -54,8 +54,10 @@ def summary_line(result: RunResult) -> str:
     verdicts = ", ".join(f"{n} {v}" for v, n in s["verdicts"].items()) or "none"
     engines = ", ".join(result.engines) or "no engine"
     state = " (interrupted)" if result.interrupted else ""
+    skipped = (f"; skipped {', '.join(s['skipped_engines'])} (did not run, see above)"
+               if s["skipped_engines"] else "")
     return (f"{s['cells']} cells in {engines}: {s['as_expected']} as expected, {s['differ']} differ "
-            f"({verdicts}) in {s['duration_s']:.1f}s{state}")
+            f"({verdicts}) in {s['duration_s']:.1f}s{state}{skipped}")
 
 
 def exchange_lines(c: CellResult) -> list[str]:

@@ -87,6 +87,9 @@ class RunResult:
             "cells": len(self.cells),
             "as_expected": sum(c.match for c in self.cells),
             "differ": len(self.mismatches),
+            # Engines the run meant to use that did not run (engine_errors says why):
+            # their cells are missing, not passed.
+            "skipped_engines": sorted(self.engine_errors),
             "verdicts": dict(sorted(verdicts.items())),
             "duration_s": round((self.finished or time.time()) - self.started, 3),
         }

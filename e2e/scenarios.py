@@ -354,8 +354,10 @@ def _load_scenario(raw: Any, index: int, top: dict[str, Any], origins: list[Orig
     chosen = raw.get("origins", [o.group for o in origins])
     if isinstance(chosen, str):
         chosen = [chosen]
-    if not isinstance(chosen, list) or not chosen or any(g not in groups for g in chosen):
-        raise loc.fail(f"{at}.origins", f"must list origin labels of this file ({', '.join(groups)})")
+    # A group (allowed: each of its origins) or one origin's own label (allowed-2).
+    if not isinstance(chosen, list) or not chosen or any(g not in groups and g not in labels for g in chosen):
+        raise loc.fail(f"{at}.origins", f"must list origin labels of this file "
+                                        f"({', '.join(sorted(labels | set(groups)))})")
 
     if "expect" not in raw:
         raise loc.fail(f"{at}.expect", f"is required: {', '.join(VERDICTS)}, or a mapping by origin, "
@@ -363,7 +365,7 @@ def _load_scenario(raw: Any, index: int, top: dict[str, Any], origins: list[Orig
     expect = raw["expect"]
     keys = set(groups) | labels | set(CREDENTIALS) | set(ENGINES) | {"default"}
     _check_expect(expect, f"{at}.expect", loc, keys)
-    for origin in (o for o in origins if o.group in chosen):
+    for origin in (o for o in origins if o.group in chosen or o.label in chosen):
         for cred in creds_list:
             for engine in ENGINES:
                 if expected_for(expect, engine=engine, origin=origin.label, credentials=cred,
@@ -509,7 +511,7 @@ def expand(sfile: ScenarioFile, browsers: list[str], keyword: str | None = None)
     for scenario in sfile.scenarios:
         for browser in browsers:
             for origin in sfile.origins:
-                if origin.group not in scenario.origin_groups:
+                if origin.group not in scenario.origin_groups and origin.label not in scenario.origin_groups:
                     continue
                 for cred in scenario.credentials:
                     expected = expected_for(scenario.expect, engine=browser, origin=origin.label,

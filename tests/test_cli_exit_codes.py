@@ -122,3 +122,29 @@ def test_a_remote_endpoints_credentials_are_never_printed(tmp_path: Path, flags:
     for secret in ("GRIDSECRET", "TOKENSECRET", "grid-user"):
         assert secret not in proc.stdout + proc.stderr
         assert secret not in (tmp_path / "r.json").read_text()
+
+
+@pytest.mark.parametrize("require_all", [False, True])
+def test_a_skipped_engine_is_named_in_the_summary_and_the_json_and_can_be_an_error(
+        tmp_path: Path, require_all: bool) -> None:
+    """No --browser: every engine the machine has runs, and one it lacks is a
+    skip, said in the summary line and in the JSON; --require-all-engines (CI)
+    makes that skip exit 3."""
+    path = tmp_path / "s.yaml"
+    path.write_text("target: local\napi: reference\nscenarios:\n"
+                    "  - {name: get, path: /items, expect: {allowed: allowed, denied: blocked}}\n")
+    out = tmp_path / "r.json"
+    lacking = {"PLAYWRIGHT_BROWSERS_PATH": str(tmp_path / "no-builds"),
+               "CORS_E2E_FIREFOX": str(tmp_path / "no-firefox"),
+               "CORS_E2E_WEBKIT_DRIVER": str(tmp_path / "no-webkitgtk")}
+    proc = run("run", "--scenarios", str(path), "--json", str(out),
+               *(["--require-all-engines"] if require_all else []), env=lacking)
+    assert proc.returncode == (3 if require_all else 0), proc.stdout + proc.stderr
+    assert proc.stdout.strip().splitlines()[-1].startswith(
+        "2 cells in chromium: 2 as expected, 0 differ")
+    assert proc.stdout.strip().splitlines()[-1].endswith("; skipped firefox, webkit (did not run, see above)")
+    data = json.loads(out.read_text())
+    assert data["summary"]["skipped_engines"] == ["firefox", "webkit"]
+    assert "apt-get install -y webkit2gtk-driver" in data["engine_errors"]["webkit"]
+    if require_all:
+        assert "apt-get install -y firefox-esr" in proc.stderr.strip().splitlines()[-1]

@@ -1,13 +1,17 @@
 """The canary: every deliberately broken fixture API is caught as blocked, with
 a CORS reason and the layer to fix, in every engine, so a harness that always
 said "allowed" could not pass. Runs the default file with its cells shuffled,
-which must not change a verdict."""
+which must not change a verdict, and decoys among them (conftest.with_decoys):
+the same fetches expecting the opposite, so a harness that copied each cell's
+expectation into its verdict could not pass either. The cells the plugin
+collects from default.yaml report their verdicts from this same run."""
 from __future__ import annotations
 
 from collections import defaultdict
 
 import pytest
 
+from conftest import DECOY_OF, DECOY_PREFIX
 from e2e.scenarios import DEFAULT_SCENARIOS, expand, load_scenarios
 
 pytestmark = pytest.mark.browser
@@ -95,3 +99,15 @@ def test_credentials_with_a_wildcard_are_blocked_and_without_are_allowed(shuffle
     cells = [c for c in shuffled_default_run.cells if c.scenario == "wildcard-credentials/get"]
     assert {c.verdict for c in cells if c.credentials == "omit"} == {"allowed"}
     assert {c.reason for c in cells if c.credentials == "include"} == {"wildcard-with-credentials"}
+
+
+def test_decoys_that_expect_the_opposite_come_out_as_mismatches(default_run_with_decoys) -> None:
+    cells = default_run_with_decoys.cells
+    decoys = [c for c in cells if c.scenario.startswith(DECOY_PREFIX)]
+    assert {c.scenario for c in decoys} == {DECOY_PREFIX + name for name in DECOY_OF}
+    assert {c.browser for c in decoys} == set(ENGINES)
+    assert [c.id for c in decoys if c.match] == []
+    # Each decoy got what its real twin got: the same fetch, only the expectation differs.
+    real = {c.id: c.verdict for c in cells if not c.scenario.startswith(DECOY_PREFIX)}
+    assert {c.id: c.verdict for c in decoys} == {c.id: real[c.id.removeprefix(DECOY_PREFIX)] for c in decoys}
+    assert {c.verdict for c in decoys} == {"allowed", "blocked"}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,7 @@ def executable(tmp_path: Path, name: str) -> str:
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("CORS_E2E_CHROMIUM", "CORS_E2E_FIREFOX", "CORS_E2E_SYSTEM_BROWSERS",
+    for var in ("CORS_E2E_CHROMIUM", "CORS_E2E_FIREFOX", "CORS_E2E_SYSTEM_BROWSERS", "PLAYWRIGHT_BROWSERS_PATH",
                 "CORS_E2E_WEBKIT_DRIVER", "CORS_E2E_WEBKIT_BROWSER"):
         monkeypatch.delenv(var, raising=False)
 
@@ -81,3 +83,105 @@ def test_a_missing_webkitgtk_says_how_to_install_it(tmp_path: Path, monkeypatch:
     monkeypatch.setenv("CORS_E2E_WEBKIT_DRIVER", str(tmp_path / "missing"))
     with pytest.raises(EnvironmentProblem, match="apt-get install -y webkit2gtk-driver xvfb xauth"):
         resolve_webkitgtk()
+
+
+# -- WebKit: Playwright's build first, WebKitGTK over WebDriver otherwise ------------
+
+def fake_playwright_webkit(root: Path) -> str:
+    """A browsers directory laid out as Playwright 1.64 installs WebKit
+    (webkit-<revision>/pw_run.sh, the revision from its browsers.json):
+    nothing downloaded, only the file Playwright itself looks for."""
+    from e2e.engines.resolve import _webkit_revision
+
+    (root / f"webkit-{_webkit_revision()}").mkdir(parents=True)
+    return executable(root / f"webkit-{_webkit_revision()}", "pw_run.sh")
+
+
+def test_playwright_webkit_in_playwright_browsers_path_is_chosen(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from e2e.engines import make_engine
+    from e2e.engines.playwright_engine import PlaywrightEngine
+    from e2e.engines.resolve import playwright_webkit, webkit_driver, webkit_problem
+
+    run_sh = fake_playwright_webkit(tmp_path)
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
+    monkeypatch.setenv("CORS_E2E_WEBKIT_DRIVER", str(tmp_path / "no-webkitgtk"))  # and no WebKitGTK
+    assert playwright_webkit() == run_sh
+    assert webkit_driver() == "playwright"
+    assert webkit_problem() is None
+    assert isinstance(make_engine("webkit"), PlaywrightEngine)
+
+
+def test_playwright_itself_looks_for_webkit_where_we_do(tmp_path: Path) -> None:
+    """Our reading of the layout against Playwright's own driver: the path its
+    webkit.executable_path reports for the same fake directory."""
+    run_sh = fake_playwright_webkit(tmp_path)
+    code = ("from playwright.sync_api import sync_playwright\n"
+            "p = sync_playwright().start()\nprint(p.webkit.executable_path)\np.stop()\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PLAYWRIGHT_BROWSERS_PATH": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == run_sh
+
+
+def test_the_default_browsers_dir_is_the_user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from e2e.engines.resolve import playwright_webkit
+
+    monkeypatch.delenv("PLAYWRIGHT_BROWSERS_PATH", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert playwright_webkit() is None
+    run_sh = fake_playwright_webkit(tmp_path / "ms-playwright")
+    assert playwright_webkit() == run_sh
+
+
+@pytest.mark.parametrize("why", ["empty browsers dir", "another revision", "system browsers forced",
+                                 "remote webdriver"])
+def test_otherwise_webkit_is_webkitgtk_over_webdriver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       why: str) -> None:
+    from e2e.engines import EngineOptions, make_engine
+    from e2e.engines.resolve import playwright_webkit
+    from e2e.engines.webdriver_engine import WebDriverEngine
+
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
+    url = None
+    if why == "another revision":
+        (tmp_path / "webkit-1").mkdir()
+        executable(tmp_path / "webkit-1", "pw_run.sh")  # a build for another Playwright release
+    elif why == "system browsers forced":
+        fake_playwright_webkit(tmp_path)
+        monkeypatch.setenv("CORS_E2E_SYSTEM_BROWSERS", "1")
+    elif why == "remote webdriver":
+        fake_playwright_webkit(tmp_path)
+        url = "http://127.0.0.1:4444"
+    if why != "remote webdriver":
+        assert playwright_webkit() is None
+    assert isinstance(make_engine("webkit", EngineOptions(webdriver_url=url)), WebDriverEngine)
+
+
+def test_no_webkit_at_all_says_how_to_get_either(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from e2e.engines.resolve import webkit_problem
+
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
+    monkeypatch.setenv("CORS_E2E_WEBKIT_DRIVER", str(tmp_path / "missing"))
+    assert "apt-get install -y webkit2gtk-driver" in (webkit_problem() or "")
+
+
+@pytest.mark.browser
+def test_webkit_runs_real_cells_through_the_build_this_machine_has() -> None:
+    """The real path, whichever it is: Playwright's WebKit where its build is
+    installed (a CI runner after `playwright install webkit`), WebKitGTK over
+    WebDriver where it is not (this machine: no Playwright build, so this
+    exercises WebKitGTK; the Playwright-WebKit launch is covered only where a
+    build exists)."""
+    from e2e.engines.resolve import playwright_webkit
+    from e2e.runner import MatrixRun
+    from e2e.scenarios import DEFAULT_SCENARIOS, load_scenarios
+
+    sfile = load_scenarios(DEFAULT_SCENARIOS)
+    run = MatrixRun(sfile=sfile, browsers=["webkit"], explicit_browsers=True,
+                    keyword="reference/get|webkit|").run()
+    assert not run.engine_errors, run.engine_errors
+    expected = "(Playwright build)" if playwright_webkit() else "via WebKitWebDriver"
+    assert expected in run.engines["webkit"]
+    assert {(c.origin, c.verdict) for c in run.cells if c.origin in ("allowed", "denied")} == {
+        ("allowed", "allowed"), ("denied", "blocked")}

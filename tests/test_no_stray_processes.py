@@ -8,7 +8,9 @@ import os
 import signal
 import socket
 import subprocess
+import re
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,6 +21,53 @@ from conftest import processes_with_marker, wait_for_no_processes
 pytestmark = pytest.mark.browser
 
 CLI = [sys.executable, "-m", "e2e.cli"]
+
+
+class SilentApi:
+    """An API that accepts every connection and never answers, so every cell
+    waits for its timeout; it notes which cells each engine has started (by
+    the request's cell token and User-Agent), the event the interrupt waits for."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.cells: dict[str, set[str]] = {"chromium": set(), "firefox": set(), "webkit": set()}
+        self.held: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(client)
+            threading.Thread(target=self._read, args=(client,), daemon=True).start()
+
+    def _read(self, client: socket.socket) -> None:
+        try:
+            head = client.recv(8192).decode("latin-1")
+        except OSError:
+            return
+        token = re.search(r"cors-e2e-cell=([0-9a-f]+)", head)
+        agent = re.search(r"(?im)^user-agent: (.*)$", head)
+        if token and agent:
+            ua = agent.group(1)
+            engine = "firefox" if "Firefox/" in ua else "chromium" if "Chrome/" in ua else "webkit"
+            with self.lock:
+                self.cells[engine].add(token.group(1))
+
+    def started(self, engine: str) -> int:
+        with self.lock:
+            return len(self.cells[engine])
+
+    def close(self) -> None:
+        self.sock.close()
+        for client in self.held:
+            client.close()
 
 
 def test_a_finished_run_leaves_no_process(tmp_path: Path, process_marker: str) -> None:
@@ -39,10 +88,8 @@ def test_a_finished_run_leaves_no_process(tmp_path: Path, process_marker: str) -
 ], ids=["ctrl-c-to-the-group", "sigterm", "sigterm-to-the-group"])
 def test_an_interrupted_run_keeps_its_results_and_leaves_no_process(
         tmp_path: Path, process_marker: str, sig: signal.Signals, group: bool) -> None:
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(64)  # accepts connections, never answers: every cell waits for its timeout
-    port = silent.getsockname()[1]
+    silent = SilentApi()
+    port = silent.port
     scenarios = "\n".join(f"  - {{name: slow-{i}, path: /s{i}, timeout_ms: 800, expect: timeout}}"
                           for i in range(30))
     path = tmp_path / "slow.yaml"
@@ -53,14 +100,14 @@ def test_an_interrupted_run_keeps_its_results_and_leaves_no_process(
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:
-        # Wait until every engine's browser is up and cells are under way.
-        deadline = time.monotonic() + 60
+        # Wait until every engine has finished a cell and started the next one
+        # (a second cell token reached the API), so results exist to keep.
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            running = " ".join(processes_with_marker(process_marker))
-            if all(name in running for name in ("chromium", "firefox", "MiniBrowser")):
+            if all(silent.started(e) >= 2 for e in ("chromium", "firefox", "webkit")):
                 break
-            time.sleep(0.2)
-        time.sleep(3)
+            time.sleep(0.05)
+        assert all(silent.started(e) >= 2 for e in ("chromium", "firefox", "webkit")), silent.cells
         if group:
             os.killpg(proc.pid, sig)
             if sig == signal.SIGINT:  # an impatient user presses Ctrl-C again

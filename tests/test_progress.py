@@ -128,6 +128,10 @@ def test_engines_reporting_from_many_threads_count_every_cell() -> None:
 def test_a_broken_stream_never_stops_a_run() -> None:
     out = io.StringIO()
     out.close()
-    p = Progress({"chromium": 1}, stream=out)
+    p = Progress({"chromium": 2}, stream=out, tty=False, interval_s=0.0)
+    p.engine_started("chromium", "Chromium 1")   # each of these writes a line: none may raise
+    p.cell_done(Done("chromium", match=False))
+    p.engine_failed("firefox", "no")
     p.cell_done(Done("chromium"))
     p.close()
+    assert p.done == {"chromium": 2} and p.differ == 1   # and the counting went on

@@ -77,3 +77,56 @@ def test_cors_scenarios_option_collects_a_file_by_path(pytester: pytest.Pytester
     result = pytester.runpytest_subprocess("--cors-scenarios", str(scen), "--cors-browser", "chromium",
                                 "--collect-only", "-q")
     result.stdout.fnmatch_lines(["*4 tests collected*"])
+
+
+SHARING_CONFTEST = """
+import pytest
+from e2e.pytest_plugin import share_run
+from e2e.results import CellResult, RunResult
+
+@pytest.fixture(scope="session")
+def whole_run(pytestconfig):
+    run = RunResult(target="local", scenarios_file=str(pytestconfig.rootpath / "cors_api.yaml"),
+                    engines={"chromium": "Chromium (shared run)"})
+    for origin, verdict in [("allowed", "allowed"), ("denied", "allowed")]:
+        run.cells.append(CellResult(
+            id=f"post-json|chromium|{origin}|omit", scenario="post-json", browser="chromium", origin=origin,
+            page_origin="http://localhost:1", credentials="omit", method="POST", url="http://localhost:2/items",
+            expected="allowed" if origin == "allowed" else "blocked", verdict=verdict, status=200, reason=None,
+            engine_detail=None, preflight=True, match=origin == "allowed"))
+    share_run(pytestconfig, run)
+    return run
+
+def test_makes_the_run(whole_run):
+    assert whole_run.cells
+"""
+
+
+def test_cells_of_a_file_already_run_this_session_report_that_run(pytester: pytest.Pytester) -> None:
+    """The suite runs the default matrix once: the canary's whole-file run is
+    shared with the plugin's cells of the same file (share_run). Here the shared
+    run is made up, so a cell that ran in a browser instead could not fail."""
+    pytester.makeconftest(SHARING_CONFTEST)
+    pytester.makefile(".yaml", cors_api=SCENARIOS)
+    pytester.makepyfile(test_x="from conftest import test_makes_the_run  # noqa: F401\n")
+    result = pytester.runpytest_subprocess("--cors-browser", "chromium", "-k", "makes_the_run or omit",
+                                           "--cors-json=r.json", "test_x.py", "cors_api.yaml")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*expected blocked, got allowed (status 200)*",
+                                 "FAILED cors_api.yaml::test_cors[[]post-json|chromium|denied|omit[]]*"])
+    import json
+
+    assert json.loads((pytester.path / "r.json").read_text())["engines"] == {"chromium": "Chromium (shared run)"}
+
+
+def test_an_engine_this_machine_lacks_is_collected_as_skipped_with_the_reason(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(pytester.path / "no-playwright-builds"))
+    monkeypatch.setenv("CORS_E2E_FIREFOX", str(pytester.path / "no-firefox"))
+    pytester.makefile(".yaml", cors_api=SCENARIOS)
+    collected = pytester.runpytest_subprocess("--collect-only", "-q")
+    collected.stdout.fnmatch_lines(["*12 tests collected*"])  # firefox's cells are not left out
+    result = pytester.runpytest_subprocess("-k", "firefox", "-rs")
+    result.assert_outcomes(skipped=4)
+    result.stdout.fnmatch_lines(["SKIPPED [[]4[]] *engine not installed: firefox is not installed; "
+                                 "install it with: apt-get install -y firefox-esr*"])

@@ -72,3 +72,26 @@ def test_cookie_expectations_resolve_per_engine(tmp_path: Path) -> None:
     cells = expand(load_scenarios(path), ["chromium", "firefox", "webkit"])
     assert {(c.browser, c.expected_cookie) for c in cells} == {
         ("chromium", False), ("firefox", True), ("webkit", False)}
+
+
+def test_a_scenario_may_name_a_group_or_one_origins_label(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("api: reference\n"
+                    "origins: {allowed: [stub:allowed, 'https://app.example.com'], denied: stub:denied}\n"
+                    "scenarios:\n"
+                    "  - {name: group, path: /items, origins: [allowed], expect: allowed}\n"
+                    "  - {name: label, path: /items, origins: [allowed-2, denied], "
+                    "expect: {allowed-2: allowed, denied: blocked}}\n")
+    cells = expand(load_scenarios(path), ["chromium"])
+    assert [c.id for c in cells] == ["group|chromium|allowed|omit", "group|chromium|allowed-2|omit",
+                                     "label|chromium|allowed-2|omit", "label|chromium|denied|omit"]
+
+
+def test_an_origin_label_the_file_does_not_have_is_named(tmp_path: Path) -> None:
+    from e2e.errors import BadInput
+
+    path = tmp_path / "s.yaml"
+    path.write_text("api: reference\nscenarios:\n  - {name: a, path: /items, origins: [allowed-2], expect: allowed}\n")
+    with pytest.raises(BadInput, match=r"scenarios\[0\] \(a\)\.origins: must list origin labels of this file "
+                                       r"\(allowed, denied\)"):
+        load_scenarios(path)

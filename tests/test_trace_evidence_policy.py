@@ -27,3 +27,32 @@ def matrix(tmp_path: Path, head: str, headers: str = "{}", target: str | None = 
 def test_a_trace_is_kept_only_without_secrets(tmp_path: Path, head: str, headers: str,
                                               target: str | None, traced: bool) -> None:
     assert matrix(tmp_path, head, headers, target).may_trace() is traced
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("where", ["local fixture", "deployed API by URL"])
+def test_a_differing_cell_leaves_a_trace_only_for_a_local_fixture(tmp_path: Path, where: str) -> None:
+    """What the policy promises, on disk: a cell not as expected (the file
+    deliberately expects the wrong verdict) keeps a Playwright trace against a
+    local fixture, and none against an API reached by URL (here a local
+    gateway standing in for a deployed one)."""
+    from e2e.gateway import LocalGateway, load_api
+
+    out = tmp_path / "out"
+    with LocalGateway() as gateway:
+        if where == "local fixture":
+            run = matrix(tmp_path, "api: reference\norigins: {allowed: stub:denied}\n")
+        else:
+            api = gateway.add(load_api("reference", variables={"allowed_origin": "http://localhost:9"}))
+            run = matrix(tmp_path, f"target: {api.base_url}\norigins: {{allowed: stub:denied}}\n")
+        run.evidence_dir = out
+        result = run.run()
+    assert not result.engine_errors, result.engine_errors
+    [cell] = result.cells
+    assert (cell.match, cell.verdict) == (False, "blocked")
+    assert "screenshot" in (cell.evidence or {})   # evidence was kept for it
+    traces = sorted(p.name for p in (out / "evidence").glob("*.trace.zip"))
+    if where == "local fixture":
+        assert "trace" in cell.evidence and len(traces) == 1
+    else:
+        assert "trace" not in cell.evidence and traces == []

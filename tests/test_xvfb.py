@@ -15,15 +15,31 @@ from e2e.errors import EnvironmentProblem
 pytestmark = pytest.mark.browser
 
 
+def x11_setup_reply(display: str) -> int:
+    """The first byte of the X server's answer to a connection setup request
+    (0 failed, 1 success, 2 authenticate), sent on the display's Unix socket."""
+    import socket
+    import struct
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+        client.settimeout(10)
+        client.connect(f"/tmp/.X11-unix/X{display[1:]}")
+        # byte order "l" (little-endian), protocol 11.0, no authorization name or data
+        client.sendall(struct.pack("<BxHHHHxx", ord("l"), 11, 0, 0, 0))
+        reply = client.recv(8)
+    assert reply, "the X server closed the connection without a reply"
+    return reply[0]
+
+
 def test_xvfb_starts_on_a_free_display_and_stops() -> None:
     xvfb = Xvfb()
     display = xvfb.start()
     assert display.startswith(":") and display[1:].isdigit()
     proc = xvfb.process
     assert proc is not None and proc.poll() is None
-    # The display answers (xdpyinfo is not installed everywhere; a client connect is enough).
-    number = display[1:]
-    assert os.path.exists(f"/tmp/.X11-unix/X{number}")
+    # The display answers a real X11 client (xdpyinfo is not installed everywhere):
+    # a connection setup on its socket gets the server's "Success" reply.
+    assert x11_setup_reply(display) == 1
     xvfb.stop()
     assert proc.poll() is not None
     xvfb.stop()  # twice is fine

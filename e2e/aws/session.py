@@ -1,5 +1,5 @@
 """One place that talks to boto3: the session (standard credential and region
-chain, AWS_ENDPOINT_URL honoured by boto3 itself), clients with sane timeouts,
+chain, AWS_REGION included; AWS_ENDPOINT_URL honoured by boto3 itself), clients with sane timeouts,
 and ``call``, which retries throttling patiently and turns every other
 botocore failure into a one-line typed error."""
 from __future__ import annotations
@@ -25,13 +25,24 @@ _CONFIG = Config(connect_timeout=10, read_timeout=60, retries={"mode": "standard
                  user_agent_extra="cors-e2e")
 
 
+def chosen_region(explicit: str | None) -> str | None:
+    """The region as the AWS CLI v2 and the SDKs choose it: --region, then
+    AWS_REGION, then AWS_DEFAULT_REGION; None leaves it to the profile.
+    botocore itself reads AWS_DEFAULT_REGION only, so AWS_REGION alone (what
+    Lambda, CodeBuild and most CI set) would leave boto3 with no region."""
+    for value in (explicit, os.environ.get("AWS_REGION"), os.environ.get("AWS_DEFAULT_REGION")):
+        if value:
+            return value
+    return None
+
+
 class Aws:
     """boto3 clients for one account and region."""
 
     def __init__(self, region: str | None = None, profile: str | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         try:
-            self.session = boto3.Session(region_name=region, profile_name=profile)
+            self.session = boto3.Session(region_name=chosen_region(region), profile_name=profile)
         except BotoCoreError as exc:
             raise translate(exc, doing="starting an AWS session") from None
         self.region = self.session.region_name

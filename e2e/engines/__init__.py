@@ -19,6 +19,9 @@ class EngineOptions:
     chromium_args: list[str] = field(default_factory=list)
     firefox_prefs: dict[str, object] = field(default_factory=dict)
     webkit_args: list[str] = field(default_factory=list)
+    # The impersonated origins' proxy, for a WebKit that Playwright launches
+    # (WebKitGTK gets it in webkit_args instead).
+    webkit_proxy: str | None = None
     trace: bool = False               # record Playwright traces (kept for cells not as expected)
 
     def connect_for(self, engine: str) -> str | None:
@@ -52,6 +55,14 @@ def make_engine(name: str, options: EngineOptions | None = None) -> Engine:
                                 extra_args=options.chromium_args, firefox_prefs=options.firefox_prefs,
                                 trace=options.trace)
     if name == "webkit":
+        from e2e.engines.resolve import webkit_driver
+
+        if webkit_driver(options.webdriver_url) == "playwright":
+            # Playwright's own WebKit build first, as for Chromium and Firefox.
+            from e2e.engines.playwright_engine import PlaywrightEngine
+
+            return PlaywrightEngine(name, ignore_https_errors=options.ignore_https_errors,
+                                    proxy=options.webkit_proxy, trace=options.trace)
         from e2e.engines.webdriver_engine import WebDriverEngine
 
         return WebDriverEngine(name, remote_url=options.webdriver_url,

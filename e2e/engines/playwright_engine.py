@@ -1,8 +1,9 @@
-"""Chromium and Firefox driven by Playwright.
+"""Chromium and Firefox driven by Playwright, and WebKit where Playwright's own
+WebKit build is installed (otherwise WebKit runs as WebKitGTK over WebDriver).
 
 Never routes, intercepts or adds headers: any page.route/context.route makes
 Playwright answer CORS preflights itself, and extra_http_headers changes what
-is preflighted (browsers.md). The fetch runs in the page; we only listen.
+is preflighted (docs/browsers.md). The fetch runs in the page; we only listen.
 """
 from __future__ import annotations
 
@@ -57,7 +58,9 @@ _SHARED = _SharedPlaywright()
 class PlaywrightEngine(Engine):
     def __init__(self, name: str, *, connect: str | None = None, build: EngineBuild | None = None,
                  ignore_https_errors: bool = False, extra_args: list[str] | None = None,
-                 firefox_prefs: dict[str, Any] | None = None, trace: bool = False) -> None:
+                 firefox_prefs: dict[str, Any] | None = None, trace: bool = False,
+                 proxy: str | None = None) -> None:
+        self._proxy = proxy
         self._trace = trace
         self._tracing = False
         self._extra_args = list(extra_args or [])
@@ -92,6 +95,9 @@ class PlaywrightEngine(Engine):
                 kwargs = build.launch_kwargs(CHROMIUM_ARGS + self._extra_args)
                 if self.name == "firefox" and self._firefox_prefs:
                     kwargs["firefox_user_prefs"] = self._firefox_prefs
+                if self._proxy:
+                    # Impersonated origins through the origin server; loopback (the API, the stub) direct.
+                    kwargs["proxy"] = {"server": self._proxy, "bypass": "localhost,127.0.0.1,::1"}
                 self._browser = browser_type.launch(**kwargs)
                 label = build.label
         except PlaywrightError as exc:
@@ -102,7 +108,7 @@ class PlaywrightEngine(Engine):
                 where = endpoint_label(self._connect)
                 first = without_endpoint_secrets(first, self._connect)
             raise EnvironmentProblem(f"{self.name}: cannot start ({where}): {first}") from None
-        pretty = {"chromium": "Chromium", "firefox": "Firefox"}[self.name]
+        pretty = {"chromium": "Chromium", "firefox": "Firefox", "webkit": "WebKit"}[self.name]
         self._version = f"{pretty} {self._browser.version} {label}"
         self._context = self._browser.new_context(ignore_https_errors=self._ignore_https_errors)
         if self._trace:

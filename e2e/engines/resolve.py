@@ -1,11 +1,18 @@
 """Which build of each engine runs: Playwright's own where it is installed,
-otherwise the system build this machine can have (browsers.md).
+otherwise the system build this machine can have (docs/browsers.md).
 
 | engine   | preferred                  | fallback (Debian)                                 |
 |----------|----------------------------|---------------------------------------------------|
 | chromium | Playwright's Chromium      | /usr/bin/chromium                                 |
 | firefox  | Playwright's Firefox       | /usr/bin/firefox-esr over WebDriver BiDi          |
 | webkit   | Playwright's WebKit        | WebKitGTK MiniBrowser through WebKitWebDriver     |
+
+Playwright's builds are looked for where Playwright keeps them:
+PLAYWRIGHT_BROWSERS_PATH ("0": inside the playwright package), else the user's
+cache (~/.cache/ms-playwright on Linux). Chromium's and Firefox's come from
+Playwright's own driver once it runs; WebKit's is found before any driver
+starts (playwright_webkit), because it decides which driver (Playwright or
+WebDriver) WebKit gets.
 
 Environment overrides (for unusual layouts): CORS_E2E_CHROMIUM, CORS_E2E_FIREFOX,
 CORS_E2E_WEBKIT_DRIVER, CORS_E2E_WEBKIT_BROWSER; CORS_E2E_SYSTEM_BROWSERS=1
@@ -14,7 +21,11 @@ ignores Playwright's builds.
 from __future__ import annotations
 
 import glob
+import json
 import os
+import platform
+import sys
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,10 +84,15 @@ def _playwright_build(browser_type: Any) -> str | None:
 
 
 def resolve_playwright(engine: str, browser_type: Any) -> EngineBuild:
-    """The build of chromium or firefox to launch, or EnvironmentProblem saying how to get one."""
+    """The build of chromium or firefox to launch, or EnvironmentProblem saying how to get one.
+    (WebKit comes here only when playwright_webkit found Playwright's build.)"""
     own = _playwright_build(browser_type)
     if own:
         return EngineBuild(engine, "playwright", label="(Playwright build)")
+    if engine == "webkit":
+        raise EnvironmentProblem("webkit: Playwright's WebKit build is not installed; install it with: "
+                                 ".venv/bin/playwright install webkit (or, for WebKitGTK: "
+                                 f"{INSTALL_HINT['webkit']})")
     env, candidates, _package = SYSTEM[engine]
     path = _first_existing(env, candidates)
     if path is None:
@@ -88,6 +104,17 @@ def resolve_playwright(engine: str, browser_type: Any) -> EngineBuild:
     return EngineBuild(engine, "system", executable=path, label=f"({path})")
 
 
+def webkit_problem() -> str | None:
+    """Why WebKit cannot run on this machine, or None (without starting it)."""
+    if playwright_webkit():
+        return None
+    try:
+        resolve_webkitgtk()
+    except EnvironmentProblem as exc:
+        return str(exc)
+    return None
+
+
 def resolve_webkitgtk() -> tuple[str, str]:
     """(WebKitWebDriver path, MiniBrowser path), or EnvironmentProblem."""
     driver = _first_existing(*WEBKIT_DRIVER)
@@ -96,3 +123,61 @@ def resolve_webkitgtk() -> tuple[str, str]:
         missing = "WebKitWebDriver" if not driver else "MiniBrowser"
         raise EnvironmentProblem(f"webkit: {missing} not found; install it with: {INSTALL_HINT['webkit']}")
     return driver, browser
+
+
+def playwright_browsers_dir() -> Path:
+    """Where Playwright installs (and looks for) its browser builds."""
+    configured = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+    if configured == "0":
+        return _playwright_package() / "driver" / "package" / ".local-browsers"
+    if configured:
+        return Path(configured).expanduser().resolve()
+    if sys.platform == "darwin":
+        cache = Path.home() / "Library" / "Caches"
+    elif sys.platform == "win32":
+        cache = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    else:
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "ms-playwright"
+
+
+def _playwright_package() -> Path:
+    import playwright
+
+    return Path(playwright.__file__).resolve().parent
+
+
+def _webkit_revision() -> str:
+    """The WebKit revision this Playwright release drives (its browsers.json)."""
+    listing = json.loads((_playwright_package() / "driver" / "package" / "browsers.json").read_text())
+    entry = next(b for b in listing["browsers"] if b["name"] == "webkit")
+    if sys.platform == "darwin":
+        # Older macOS releases get an older build (revisionOverrides, e.g. "mac14-arm64").
+        major = platform.mac_ver()[0].split(".")[0]
+        arm = "-arm64" if platform.machine() == "arm64" else ""
+        return str(entry.get("revisionOverrides", {}).get(f"mac{major}{arm}", entry["revision"]))
+    return str(entry["revision"])
+
+
+def playwright_webkit() -> str | None:
+    """The executable of Playwright's own WebKit build if it is installed
+    (``webkit-<revision>/pw_run.sh``), else None. CORS_E2E_SYSTEM_BROWSERS=1
+    ignores it, as it does Playwright's Chromium and Firefox."""
+    if os.environ.get("CORS_E2E_SYSTEM_BROWSERS") == "1":
+        return None
+    try:
+        revision = _webkit_revision()
+    except (OSError, ValueError, KeyError, StopIteration):
+        return None  # a playwright package without its browser list: no build to find
+    name = "Playwright.exe" if sys.platform == "win32" else "pw_run.sh"
+    path = playwright_browsers_dir() / f"webkit-{revision}" / name
+    return str(path) if os.access(path, os.X_OK) else None
+
+
+def webkit_driver(webdriver_url: str | None = None) -> str:
+    """How WebKit runs here: "playwright" (Playwright's WebKit build) or
+    "webdriver" (WebKitGTK through WebKitWebDriver, or a remote WebDriver
+    endpoint such as safaridriver when --webdriver-url names one)."""
+    if webdriver_url:
+        return "webdriver"
+    return "playwright" if playwright_webkit() else "webdriver"

@@ -9,7 +9,7 @@ import pytest
 
 from e2e.gateway import LocalGateway, RunningApi, list_apis, load_api
 
-from .httpclient import VARIABLES
+from .httpclient import AUTHORIZER_LOG, VARIABLES
 
 HERE = Path(__file__).parent
 
@@ -22,6 +22,7 @@ def gateway() -> Iterator[LocalGateway]:
         for path in sorted((HERE / "apis").glob("*.yaml")):
             gw.add(load_api(path, variables=VARIABLES))
         yield gw
+    Path(AUTHORIZER_LOG).unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

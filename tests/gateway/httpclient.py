@@ -3,13 +3,28 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import tempfile
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from e2e.gateway import RunningApi
 
 FRONTEND = "http://localhost:41234"      # stands in for the stub frontend's origin
-VARIABLES = {"allowed_origin": FRONTEND}
+# Each invocation of the test authorizer appends a line here (tests/gateway/lambdas/token_auth.py),
+# so a test can tell whether the gateway invoked it; one file per test process.
+AUTHORIZER_LOG = os.path.join(tempfile.gettempdir(), f"cors-e2e-authorizer-{uuid.uuid4().hex}.log")
+VARIABLES = {"allowed_origin": FRONTEND, "authorizer_log": AUTHORIZER_LOG}
+
+
+def authorizer_calls() -> int:
+    """How many times the test authorizer has run so far."""
+    try:
+        with open(AUTHORIZER_LOG, encoding="utf-8") as f:
+            return sum(1 for _ in f)
+    except FileNotFoundError:
+        return 0
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""apigateway.md, "Errors API Gateway generates itself": one case per row of
-the table, asserting status, exact body, x-amzn-ErrorType, the gateway
+"""docs/apigateway.md, "Errors API Gateway generates itself": one case per error
+the gateway makes itself, asserting status, exact body, x-amzn-ErrorType, the gateway
 response type and the absence of CORS headers."""
 import uuid
 

@@ -1,7 +1,8 @@
 """Handlers run in real, warm worker processes; a worker that hangs or dies is
 replaced and the gateway keeps serving."""
 import concurrent.futures
-import time
+
+from conftest import process_gone
 
 from .httpclient import call
 
@@ -16,12 +17,16 @@ def test_a_warm_worker_serves_consecutive_requests(apis):
     assert first["aws_request_id"] != second["aws_request_id"]
 
 
-def test_a_handler_running_past_its_timeout_gives_502_and_the_next_request_is_served(apis):
-    started = time.monotonic()
-    slow = call(apis["lab"], "GET", "/lab?do=sleep&seconds=5")
+def test_a_handler_running_past_its_timeout_gives_502_and_the_next_request_is_served(apis, tmp_path):
+    release, done, pidfile = tmp_path / "release", tmp_path / "done", tmp_path / "pid"
+    # Never released: only the 1 s timeout can end this invocation.
+    slow = call(apis["lab"], "GET", f"/lab?do=wait&release={release}&done={done}&pidfile={pidfile}")
     assert slow.status == 502
-    assert time.monotonic() - started < 5          # killed before its 5 s sleep ended
-    assert call(apis["lab"], "GET", "/lab?case=no-status").status == 200
+    assert not done.exists()                       # it did not finish: it was stopped
+    assert process_gone(int(pidfile.read_text()))  # its worker was killed, not left waiting
+    after = call(apis["lab"], "GET", "/lab?do=context")
+    assert after.status == 200
+    assert after.json()["pid"] != int(pidfile.read_text())
 
 
 def test_a_worker_that_exits_is_replaced(apis):

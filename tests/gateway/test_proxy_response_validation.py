@@ -1,5 +1,5 @@
 """What API Gateway does with each shape of Lambda proxy response
-(apigateway.md, "Lambda proxy integration", validation rows)."""
+(docs/apigateway.md, "Lambda proxy integration", validation rows)."""
 import pytest
 
 from .httpclient import call

@@ -1,10 +1,14 @@
 """Lambda authorizers on REST methods: 401 without or with a refused token,
 403 on an explicit deny, and never on the CDK preflight."""
-from .httpclient import call, preflight
+import uuid
+
+from .httpclient import authorizer_calls, call, preflight
 
 
 def test_a_missing_token_gives_401_without_invoking_the_authorizer(apis):
+    before = authorizer_calls()
     resp = call(apis["guarded"], "GET", "/token")
+    assert authorizer_calls() == before
     assert resp.status == 401
     assert resp.body == b'{"message":"Unauthorized"}'
     assert resp.header("x-amzn-ErrorType") == "UnauthorizedException"
@@ -12,7 +16,10 @@ def test_a_missing_token_gives_401_without_invoking_the_authorizer(apis):
 
 
 def test_an_authorizer_raising_unauthorized_gives_401(apis):
-    assert call(apis["guarded"], "GET", "/token", {"Authorization": "nobody"}).status == 401
+    before = authorizer_calls()
+    # A token of its own: the authorizer cache (300 s by default) cannot answer for it.
+    assert call(apis["guarded"], "GET", "/token", {"Authorization": f"nobody-{uuid.uuid4().hex}"}).status == 401
+    assert authorizer_calls() == before + 1   # this 401 is the authorizer's own
 
 
 def test_an_explicit_deny_gives_403_access_denied(apis):
@@ -43,8 +50,12 @@ def test_a_request_authorizer_reads_its_identity_sources(apis):
 
 
 def test_an_identity_validation_expression_refuses_without_invoking(apis):
+    before = authorizer_calls()
     assert call(apis["guarded"], "GET", "/validated", {"Authorization": "allow"}).status == 401
-    assert call(apis["guarded"], "GET", "/validated", {"Authorization": "Bearer allow"}).status == 200
+    assert authorizer_calls() == before
+    fresh = f"Bearer allow-{uuid.uuid4().hex}"   # not in the authorizer cache
+    assert call(apis["guarded"], "GET", "/validated", {"Authorization": fresh}).status == 200
+    assert authorizer_calls() == before + 1   # the log does see an invocation when there is one
 
 
 def test_a_failing_authorizer_gives_500(apis):

@@ -1,5 +1,5 @@
 """A test Lambda whose behaviour the request picks: ?case=NAME returns one of
-the proxy-response shapes below; ?do=raise|exit|sleep misbehaves; ?do=meet waits for n at once; ?do=event
+the proxy-response shapes below; ?do=raise|exit|sleep|wait misbehaves; ?do=meet waits for n at once; ?do=event
 returns the event it received; ?do=big&bytes=N answers a body of N bytes."""
 import json
 import os
@@ -48,7 +48,21 @@ def handler(event, context):
         os._exit(3)
     if action == "sleep":
         time.sleep(float(query.get("seconds", "5")))
+        if query.get("done"):
+            open(query["done"], "w").close()   # only a handler that was not killed gets here
         return {"statusCode": 200, "body": "slept"}
+    if action == "wait":
+        # Timeouts without a stopwatch: the handler cannot finish before the test
+        # creates the release file, and leaves the done file when it does finish.
+        if query.get("pidfile"):
+            with open(query["pidfile"], "w") as f:
+                f.write(str(os.getpid()))
+        deadline = time.monotonic() + 60   # past any timeout here: only a kill or the release ends it
+        while not os.path.exists(query["release"]) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if os.path.exists(query["release"]):
+            open(query["done"], "w").close()
+        return {"statusCode": 200, "body": "released"}
     if action == "meet":
         # Parallelism without a stopwatch: each invocation leaves its pid in a
         # shared directory and waits (within its own timeout) until n are there.

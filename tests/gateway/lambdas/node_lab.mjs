@@ -1,10 +1,15 @@
-// Node.js test Lambda: ?do=sleep|exit|raise|context|print misbehaves on demand.
+// Node.js test Lambda: ?do=sleep|spin|exit|raise|context|print misbehaves on demand.
+import { writeFileSync } from "node:fs";
+
 export const handler = async (event, context) => {
   const query = event.queryStringParameters ?? {};
   if (query.do === "sleep") {
     await new Promise((resolve) => setTimeout(resolve, Number(query.seconds ?? 5) * 1000));
   }
-  if (query.do === "spin") { for (;;) { /* a busy loop: only a kill stops it */ } }
+  if (query.do === "spin") {
+    if (query.pidfile) writeFileSync(query.pidfile, String(process.pid));  // who to watch being killed
+    for (;;) { /* a busy loop: only a kill stops it */ }
+  }
   if (query.do === "exit") process.exit(3);
   if (query.do === "raise") throw new TypeError("Cannot read properties of undefined (reading 'id')");
   if (query.do === "print") console.log("this goes to the log, not the protocol");
