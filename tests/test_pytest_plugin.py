@@ -77,3 +77,22 @@ def test_cors_scenarios_option_collects_a_file_by_path(pytester: pytest.Pytester
     result = pytester.runpytest_subprocess("--cors-scenarios", str(scen), "--cors-browser", "chromium",
                                 "--collect-only", "-q")
     result.stdout.fnmatch_lines(["*4 tests collected*"])
+
+
+def test_under_xdist_each_worker_has_its_own_gateway_and_browsers(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", cors_api=SCENARIOS.replace("credentials: [omit, include]",
+                                                          "credentials: [omit, include, same-origin]"))
+    result = pytester.runpytest_subprocess("-n", "2", "--cors-browser", "chromium", "--cors-json=r.json", "-v")
+    result.assert_outcomes(passed=6)
+    out = result.stdout.str()
+    assert "[gw0]" in out and "[gw1]" in out  # both workers ran cells
+    import json
+
+    data = json.loads((pytester.path / "r.json").read_text())
+    assert sorted(c["id"] for c in data["cells"]) == sorted(
+        f"post-json|chromium|{o}|{c}" for o in ("allowed", "denied") for c in ("omit", "include", "same-origin"))
+    # Each worker served its own stub frontend (and gateway): the allowed
+    # origin's port differs between the workers' cells.
+    ports = {c["page_origin"] for c in data["cells"] if c["origin"] == "allowed"}
+    assert len(ports) == 2, ports
+    assert {c["verdict"] for c in data["cells"] if c["origin"] == "denied"} == {"blocked"}
