@@ -9,15 +9,30 @@ lane.
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections import deque
 
 from e2e.scenarios import Cell
 
-# Lanes per engine when --jobs is not given: what `make bench` measured best
-# on this 2-core machine (README, "Cells in flight").
-DEFAULT_JOBS = 4
 MAX_JOBS = 32
+
+
+def default_jobs() -> int:
+    """Lanes per engine when --jobs is not given: one less than the cores this
+    process may use (at most 8), so 1 on a 2-core machine. Measured there by
+    `make bench` (README, "Cells in flight"): a cell costs about 60 ms of CPU
+    at --jobs 1 and more at --jobs 2 (each lane is a browser of its own), so
+    three engines side by side already keep two cores busy; lanes pay off
+    where cores are free."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(8, cores - 1))
+
+
+DEFAULT_JOBS = default_jobs()
 
 
 class EngineWork:
