@@ -39,22 +39,22 @@ CHANGE_KINDS = (NEWLY_BLOCKED, NEWLY_ALLOWED, VERDICT_CHANGED, REASON_CHANGED, F
 _REQUIRED = {"id": str, "verdict": str, "match": bool}
 
 
-def load_baseline(path: str | Path) -> dict[str, Any]:
+def load_baseline(path: str | Path, flag: str = "--baseline") -> dict[str, Any]:
     """Read and check a previous run's JSON. Any problem is a BadInput whose
     one-line message names the file and what is wrong with it."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BadInput(f"--baseline {p}: no such file (a run with --json {p} makes one)") from None
+        raise BadInput(f"{flag} {p}: no such file (a run with --json {p} makes one)") from None
     except (OSError, UnicodeDecodeError) as exc:
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
-        raise BadInput(f"--baseline {p}: cannot read it: {why}") from None
+        raise BadInput(f"{flag} {p}: cannot read it: {why}") from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BadInput(f"--baseline {p}: not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-    check_result_doc(doc, f"--baseline {p}")
+        raise BadInput(f"{flag} {p}: not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    check_result_doc(doc, f"{flag} {p}")
     return doc  # type: ignore[no-any-return]
 
 

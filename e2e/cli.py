@@ -21,8 +21,20 @@ if TYPE_CHECKING:
 from e2e.engines import ENGINE_NAMES, EngineOptions, parse_connect
 from e2e.errors import (EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REGRESSION, EXIT_MISMATCH, EXIT_OK, BadInput,
                         CorsE2EError, EnvironmentProblem)
+from e2e.lanes import DEFAULT_JOBS, MAX_JOBS
+from e2e.shard import parse_shard
 from e2e.scenarios import (DEFAULT_SCENARIOS, LOCAL_TARGETS, SCRIPTED_TARGET, load_scenarios,
                            validate_url)
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of lanes from 1 to {MAX_JOBS}")
+    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="only cells whose id (scenario|browser|origin|credentials) contains this")
     run.add_argument("--shuffle", metavar="SEED", type=int,
                      help="run the cells in a shuffled order (same verdicts expected)")
+    run.add_argument("--jobs", "-j", metavar="N", type=_jobs,
+                     help="cells in flight per engine, each lane its own browser (default: one less than "
+                          f"the CPU cores, at most 8; here {DEFAULT_JOBS}); 1: one cell at a time")
+    run.add_argument("--shard", metavar="K/N",
+                     help="run only shard K of N (a stable 1/N of the cells, by a hash of the cell id); "
+                          "combine the shards' --json with cors-e2e merge")
     run.add_argument("--connect", metavar="[ENGINE=]WS_URL", action="append",
                      help="run Playwright engines in a remote browser server (playwright run-server); "
                           "prefix chromium= or firefox= for one engine; repeatable")
@@ -82,6 +100,17 @@ def build_parser() -> argparse.ArgumentParser:
     register_repro(sub)
     register_audit(sub)
     register_aws(sub, _Parser)
+
+    merge = sub.add_parser("merge", help="combine the --json results of shards into one result",
+                           description="Combine the JSON results of `run --shard K/N` jobs into one "
+                                       "result and its reports, as if one run had made it.")
+    merge.add_argument("results", nargs="+", metavar="RESULT.json", help="a shard's --json result")
+    merge.add_argument("--json", metavar="PATH", required=True, help="write the merged JSON result here")
+    merge.add_argument("--html", metavar="PATH", help="write a self-contained HTML report")
+    merge.add_argument("--junit", metavar="PATH", help="write JUnit XML, one testcase per cell")
+    merge.add_argument("--baseline", metavar="PATH",
+                       help="compare the merged result with a previous --json result; a regression exits 4")
+    merge.set_defaults(func=cmd_merge)
 
     serve = sub.add_parser("serve", help="start the local API Gateway alone and print its invoke URLs",
                            description="Serve fixture APIs (or your own definition files) on 127.0.0.1 "
@@ -157,9 +186,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.target = validate_url(args.target, what="--target")
     explicit = bool(args.browser)
     browsers = list(dict.fromkeys(args.browser)) if explicit else list(ENGINE_NAMES)
+    shard = parse_shard(args.shard) if args.shard else None
     matrix = MatrixRun(sfile=sfile, browsers=browsers, explicit_browsers=explicit, target=args.target,
-                       keyword=args.keyword, shuffle_seed=args.shuffle, options=engine_options(args))
+                       keyword=args.keyword, shuffle_seed=args.shuffle, options=engine_options(args),
+                       jobs=args.jobs, shard=shard)
     if not matrix.cells():
+        if shard is not None:
+            raise BadInput(f"--shard {shard}: no cell of {sfile.path}"
+                           + (f" matching -k {args.keyword!r}" if args.keyword else "") + " falls in this shard")
         raise BadInput(f"-k {args.keyword!r}: no cell of {sfile.path} matches")
     return run_and_report(matrix, args)
 
@@ -203,6 +237,44 @@ def _template_scenarios(args: argparse.Namespace) -> "ScenarioFile":
     return replace(sfile, path=f"{args.template} (generated)")
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Merge shard results; the exit code as for a run: regression 4, a cell
+    that differs (or a shard interrupted, or a shard missing) 1, else 0."""
+    from e2e.baseline import compare, load_baseline
+    from e2e.merge import load_results, merge_docs, missing_shards
+    from e2e.results import write_doc
+
+    baseline = load_baseline(args.baseline) if args.baseline else None
+    for flag in ("json", "html", "junit"):
+        if getattr(args, flag, None):
+            check_writable(getattr(args, flag), f"--{flag}")
+    doc = merge_docs(load_results(args.results))
+    comparison = compare(baseline, doc, baseline_name=args.baseline) if baseline is not None else None
+    write_doc(doc, args.json)
+    if args.html:
+        from e2e.html_report import write_html
+
+        write_html(doc, args.html, comparison=comparison)
+    if args.junit:
+        from e2e.junit import write_junit
+
+        write_junit(doc, args.junit, comparison=comparison)
+    if comparison is not None:
+        print(comparison.to_text(), end="")
+    missing = missing_shards(doc)
+    for name, why in sorted(doc["engine_errors"].items()):
+        print(f"engine {name} did not run: {why}", file=sys.stderr)
+    s = doc["summary"]
+    verdicts = ", ".join(f"{n} {v}" for v, n in s["verdicts"].items()) or "none"
+    print(f"merged {len(args.results)} results ({', '.join(doc['merged_from'])}): {s['cells']} cells in "
+          f"{', '.join(doc['engines']) or 'no engine'}: {s['as_expected']} as expected, {s['differ']} differ "
+          f"({verdicts})" + (" (a shard was interrupted)" if doc["interrupted"] else "")
+          + (f"; missing shards: {', '.join(missing)}" if missing else ""))
+    if comparison is not None and comparison.regressions:
+        return EXIT_REGRESSION
+    return EXIT_MISMATCH if s["differ"] or doc["interrupted"] or missing else EXIT_OK
+
+
 def engine_options(args: argparse.Namespace) -> EngineOptions:
     if args.webdriver_url and args.webdriver_url.split("://", 1)[0] not in ("http", "https"):
         raise BadInput(f"--webdriver-url: {args.webdriver_url!r} is not an http(s):// URL")
@@ -235,6 +307,10 @@ def run_and_report(matrix: "MatrixRun", args: argparse.Namespace, *, detail_all:
     from e2e.report import cell_details, cell_line, exchange_lines, print_table, summary_line
 
     baseline = load_baseline(args.baseline) if getattr(args, "baseline", None) else None  # fail fast
+    if baseline is not None and matrix.shard is not None:
+        # A shard answers for its own cells only: the rest of the baseline is
+        # not "removed", it is another shard's.
+        baseline = {**baseline, "cells": [c for c in baseline["cells"] if matrix.shard.holds(c["id"])]}
     if getattr(args, "output", None):
         # First: a report may be written inside it (--html site/index.html --output site).
         out_dir = Path(args.output)

@@ -4,7 +4,6 @@ deployed API by URL), plus the servers' own record of each cell's exchanges.
 """
 from __future__ import annotations
 
-import time
 from urllib.parse import quote, urlsplit
 
 from dataclasses import replace
@@ -179,14 +178,16 @@ class Environment:
         return self._gateway is not None or self._scripted is not None
 
     def exchanges(self, token: str, *, settle_s: float = 0.0) -> list[Exchange] | None:
-        """What the server recorded for a cell, or None for a deployed API."""
+        """What the server recorded for a cell, or None for a deployed API.
+        With settle_s, wait up to that long for the first exchange (woken as it
+        is logged, no polling): the server logs it as it writes the response."""
         server = self._gateway or self._scripted
         if server is None:
             return None
-        found: list[Exchange] = server.exchanges(query_param=CELL_PARAM, value=token)
-        deadline = time.monotonic() + settle_s
-        while not found and time.monotonic() < deadline:
-            # The server logs an exchange as it finishes writing the response.
-            time.sleep(0.01)
-            found = server.exchanges(query_param=CELL_PARAM, value=token)
-        return found
+        return server.log.wait_for(token, settle_s)
+
+    def forget(self, *tokens: str) -> None:
+        """A settled cell's exchanges leave the index, so a long run's memory stays flat."""
+        server = self._gateway or self._scripted
+        if server is not None:
+            server.log.forget(*tokens)

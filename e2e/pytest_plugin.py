@@ -8,7 +8,9 @@ or named ``cors_*.yaml`` / ``*.cors.yaml`` inside the collected directories.
 
 Browsers: ``--cors-browser``, or pytest-playwright's own ``--browser`` when that
 plugin is installed; by default every engine this machine has. One browser per
-engine serves the whole session; every cell is its own test.
+engine serves the whole session; every cell is its own test. Under
+pytest-xdist (``-n N``) each worker has its own environment (gateway, stub
+frontend) and browsers, and ``--cors-json`` holds every worker's cells.
 """
 from __future__ import annotations
 
@@ -56,6 +58,27 @@ def pytest_configure(config: pytest.Config) -> None:
         source = getattr(config, "args_source", None)
         from_testpaths = source is not None and source.name == "TESTPATHS"
         config.args[:] = extra if from_testpaths or not config.args else [*config.args, *extra]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Under pytest-xdist a worker hands its results to the controller, which
+    # writes one --cors-json for all (pytest_testnodedown); it must do so
+    # before it reports its end, so here rather than at unconfigure.
+    config = session.config
+    cors = config.stash.get(_SESSION, None)
+    if cors is not None and hasattr(config, "workeroutput"):
+        cors.close()
+        if cors.results is not None:
+            config.workeroutput["cors_e2e_results"] = cors.results.to_json()  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist: a worker finished; keep its cells for the one --cors-json."""
+    doc = getattr(node, "workeroutput", {}).get("cors_e2e_results")
+    cors = node.config.stash.get(_SESSION, None)
+    if doc is not None and cors is not None:
+        cors.worker_docs.append((f"worker {getattr(node, 'gateway', None) and node.gateway.id}", doc))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -122,6 +145,8 @@ class CorsSession:
         self.envs: dict[str, Environment] = {}
         self.results: RunResult | None = None
         self.shared: dict[str, RunResult] = {}   # resolved scenario file path -> a run already made
+        self.worker_docs: list[tuple[str, dict[str, Any]]] = []   # pytest-xdist: each worker's results
+        self.closed = False
 
     def shared_result(self, sfile: ScenarioFile, cell_id: str) -> CellResult | None:
         """The cell's result from a whole-file run this session already made
@@ -173,17 +198,28 @@ class CorsSession:
             self.results.cells.append(result)
 
     def close(self) -> None:
+        import time
+
+        if self.closed:
+            return
+        self.closed = True
         for engine in self.engines.values():
             engine.close()
         for env in self.envs.values():
             env.close()
         self.engines.clear()
         self.envs.clear()
-        path = self.config.getoption("cors_json", None)
-        if path and self.results is not None:
-            import time
-
+        if self.results is not None:
             self.results.finished = time.time()
+        if hasattr(self.config, "workerinput"):
+            return  # a pytest-xdist worker: the controller writes the JSON
+        path = self.config.getoption("cors_json", None)
+        if path and self.worker_docs:
+            from e2e.merge import merge_docs
+            from e2e.results import write_doc
+
+            write_doc(merge_docs(self.worker_docs), path)
+        elif path and self.results is not None:
             self.results.write_json(path)
 
 

@@ -76,6 +76,7 @@ class RunResult:
     started: float = field(default_factory=time.time)
     finished: float | None = None
     interrupted: bool = False
+    shard: str | None = None      # "K/N" when the run was one shard (--shard)
 
     @property
     def mismatches(self) -> list[CellResult]:
@@ -102,6 +103,7 @@ class RunResult:
             "scenarios_file": self.scenarios_file,
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
             "interrupted": self.interrupted,
+            "shard": self.shard,
             "engines": self.engines,
             "engine_errors": self.engine_errors,
             "summary": self.summary(),
@@ -109,6 +111,11 @@ class RunResult:
         }
 
     def write_json(self, path: str | Path) -> None:
-        tmp = Path(str(path) + ".tmp")
-        tmp.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
-        tmp.replace(path)  # never leave a half-written file behind on Ctrl-C
+        write_doc(self.to_json(), path)
+
+
+def write_doc(doc: dict[str, Any], path: str | Path) -> None:
+    """A JSON result written whole or not at all."""
+    tmp = Path(str(path) + ".tmp")
+    tmp.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)  # never leave a half-written file behind on Ctrl-C

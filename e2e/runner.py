@@ -1,10 +1,14 @@
-"""Runs cells: one browser per engine for the whole run, one page per origin,
-one fetch per cell.
+"""Runs cells: per engine, ``jobs`` lanes for the whole run, each lane one
+browser with one context (one WebDriver session for WebKit), one page per
+origin, one fetch per cell.
 
 Cells stay independent without a new browser each: every cell's URL carries a
-unique token (so no preflight-cache entry is ever reused), the probe fetches
-with ``cache: "no-store"``, and cookies are cleared before each cell. Engines
-run side by side, one thread each; each thread owns its driver.
+unique token (so no preflight-cache entry is ever reused and the servers' log
+entries are the cell's own), the probe fetches with ``cache: "no-store"``, and
+cookies are cleared before each cell. Lanes run side by side, one thread each;
+each thread owns its driver, and no two lanes share cookies, since no two lanes
+share a browser. A lane takes the next cell of its engine when it is free, so
+a slow cell holds up only its own lane.
 """
 from __future__ import annotations
 
@@ -29,6 +33,8 @@ from e2e.exchange import CELL_PARAM, REACH_PARAM, header_value, redact_headers
 from e2e.explain import CellFacts, agreement, explain
 from e2e.replay import replay
 from e2e.results import CellResult, RunResult
+from e2e.lanes import DEFAULT_JOBS, EngineWork
+from e2e.shard import Shard
 from e2e.scenarios import LOCAL_TARGETS, SCRIPTED_TARGET, Cell, ScenarioFile, expand
 from e2e.verdict import ALLOWED, BLOCKED, NETWORK_ERROR, classify
 
@@ -110,6 +116,7 @@ def run_cell(engine: Engine, env: Environment, cell: Cell, evidence_dir: Path | 
         res.deviation = agreed.deviation
     if evidence_dir is not None:
         res.evidence = keep_evidence(engine, res, page_url, evidence_dir) or None
+    env.forget(token, f"{token}s")  # settled: its log entries are in res
     res.duration_ms = round((time.perf_counter() - started) * 1000, 1)
     return res
 
@@ -149,9 +156,13 @@ class MatrixRun:
     on_engine: Callable[[str, str], None] | None = None
     on_engine_error: Callable[[str, str], None] | None = None
     evidence_dir: Path | None = None      # --output: keep evidence of cells not as expected
+    jobs: int | None = None               # lanes per engine (cells in flight); None: DEFAULT_JOBS
+    shard: Shard | None = None            # --shard K/N: only this shard's cells
 
     def cells(self) -> list[Cell]:
         cells = expand(self.sfile, self.browsers, self.keyword)
+        if self.shard is not None:
+            cells = [c for c in cells if self.shard.holds(c.id)]
         if self.shuffle_seed is not None:
             random.Random(self.shuffle_seed).shuffle(cells)
         return cells
@@ -168,7 +179,8 @@ class MatrixRun:
     def run(self) -> RunResult:
         cells = self.cells()
         env = Environment(self.sfile, self.target)
-        result = RunResult(target=env.target, scenarios_file=self.sfile.path)
+        result = RunResult(target=env.target, scenarios_file=self.sfile.path,
+                           shard=str(self.shard) if self.shard else None)
         stop = threading.Event()
         lock = threading.Lock()
         returned = False  # an engine thread that outlives an interrupt records nothing more
@@ -183,7 +195,7 @@ class MatrixRun:
 
         def failed(name: str, why: str) -> None:
             with lock:
-                if returned:
+                if returned or name in result.engine_errors:  # one engine, one error (its first lane's)
                     return
                 result.engine_errors[name] = why
             if self.on_engine_error:
@@ -192,20 +204,20 @@ class MatrixRun:
         running = 0
         all_done = threading.Event()
 
-        def engine_thread(name: str, mine: list[Cell]) -> None:
+        def lane_thread(name: str, work: EngineWork) -> None:
             nonlocal running
             # Started with the signals held (see below); the browsers and
             # drivers this thread starts must not inherit that.
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
             try:
-                run_engine(name, mine)
+                run_lane(name, work)
             finally:
                 with lock:
                     running -= 1
                     if running == 0:
                         all_done.set()
 
-        def run_engine(name: str, mine: list[Cell]) -> None:
+        def run_lane(name: str, work: EngineWork) -> None:
             options = env.engine_options(self.options)
             if self.evidence_dir is not None and self.may_trace():
                 options = replace(options, trace=True)
@@ -213,11 +225,13 @@ class MatrixRun:
             try:
                 engine.start()
                 with lock:
+                    first = name not in result.engines
                     result.engines[name] = engine.version
-                if self.on_engine:
+                if first and self.on_engine:
                     self.on_engine(name, engine.version)
-                for cell in mine:
-                    if stop.is_set():
+                while not stop.is_set() and not work.failed.is_set():
+                    cell = work.next()
+                    if cell is None:
                         break
                     record(run_cell(engine, env, cell, self.evidence_dir))
             except Exception as exc:  # noqa: BLE001 - one engine's crash must not lose the others' results
@@ -226,6 +240,9 @@ class MatrixRun:
                 # interrupt a moment to show before calling this a failure.
                 if stop.wait(0.5):
                     return
+                # The engine's other lanes stop after their cell: an engine
+                # that failed is reported as failed, not as partly run.
+                work.failed.set()
                 if isinstance(exc, EnvironmentProblem):
                     failed(name, str(exc))
                 else:
@@ -234,10 +251,14 @@ class MatrixRun:
                 engine.close()
 
         with _interrupts_stop(stop), env:
-            by_engine = {b: [c for c in cells if c.browser == b] for b in self.browsers}
-            threads = [threading.Thread(target=engine_thread, args=(name, mine), name=f"engine-{name}",
-                                        daemon=True)
-                       for name, mine in by_engine.items() if mine]
+            jobs = self.jobs or DEFAULT_JOBS
+            threads = []
+            for name in self.browsers:
+                mine = [c for c in cells if c.browser == name]
+                work = EngineWork(mine)
+                threads += [threading.Thread(target=lane_thread, args=(name, work), name=f"engine-{name}-{lane}",
+                                             daemon=True)
+                            for lane in range(min(jobs, len(mine)))]
             running = len(threads)
             if not threads:
                 all_done.set()
@@ -255,7 +276,7 @@ class MatrixRun:
             except KeyboardInterrupt:
                 result.interrupted = True
                 stop.set()
-                # Each engine finishes its cell (a cell waits at most its own
+                # Each lane finishes its cell (a cell waits at most its own
                 # timeout) and closes its browser. Another Ctrl-C meanwhile does
                 # not cut that short: it would leave browsers running.
                 deadline = time.monotonic() + INTERRUPT_GRACE_S
@@ -278,7 +299,6 @@ class MatrixRun:
 
 # The longest a cell can take (its timeout is at most 120 s) and a browser's close.
 INTERRUPT_GRACE_S = 150.0
-
 
 @contextmanager
 def _signals_held() -> Iterator[None]:

@@ -130,3 +130,22 @@ def test_an_engine_this_machine_lacks_is_collected_as_skipped_with_the_reason(
     result.assert_outcomes(skipped=4)
     result.stdout.fnmatch_lines(["SKIPPED [[]4[]] *engine not installed: firefox is not installed; "
                                  "install it with: apt-get install -y firefox-esr*"])
+
+
+def test_under_xdist_each_worker_has_its_own_gateway_and_browsers(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", cors_api=SCENARIOS.replace("credentials: [omit, include]",
+                                                          "credentials: [omit, include, same-origin]"))
+    result = pytester.runpytest_subprocess("-n", "2", "--cors-browser", "chromium", "--cors-json=r.json", "-v")
+    result.assert_outcomes(passed=6)
+    out = result.stdout.str()
+    assert "[gw0]" in out and "[gw1]" in out  # both workers ran cells
+    import json
+
+    data = json.loads((pytester.path / "r.json").read_text())
+    assert sorted(c["id"] for c in data["cells"]) == sorted(
+        f"post-json|chromium|{o}|{c}" for o in ("allowed", "denied") for c in ("omit", "include", "same-origin"))
+    # Each worker served its own stub frontend (and gateway): the allowed
+    # origin's port differs between the workers' cells.
+    ports = {c["page_origin"] for c in data["cells"] if c["origin"] == "allowed"}
+    assert len(ports) == 2, ports
+    assert {c["verdict"] for c in data["cells"] if c["origin"] == "denied"} == {"blocked"}
