@@ -343,6 +343,8 @@ def _gateway_error_text(ctx: _Context) -> str:
     kind = ctx.gateway_type or f"{ex.status}"
     has_cors = header_value(ex.response_headers, ALLOW_ORIGIN) is not None
     lead = f"API Gateway answered {ex.status} itself ({kind})" + ("" if has_cors else " without CORS headers")
+    if has_cors and _bare(ctx.reason) == R.MULTIPLE_ALLOW_ORIGIN:
+        return _gateway_response_origin_list_text(ctx, lead)
     if ctx.facts.target == "http":
         return _http_api_error_text(ctx, lead)
     preflight = ctx.stage == "preflight"
@@ -423,6 +425,8 @@ def _options_method_text(ctx: _Context) -> str:
         fix = (f"it sent Access-Control-Allow-Origin {ctx.parameter!r} for origin {_origin(ctx)!r}: a CDK "
                f"preflight sends its first allowOrigins entry to every origin it does not list; add "
                f"{_origin(ctx)} to allowOrigins")
+    elif reason == R.preflight(R.MULTIPLE_ALLOW_ORIGIN):
+        fix = _options_origin_list_fix(ctx)
     elif reason == R.preflight(R.WILDCARD_WITH_CREDENTIALS):
         fix = ("`*` cannot be used with credentials: list the exact origins in allowOrigins (the preflight "
                "then echoes a listed origin) and keep allowCredentials")
@@ -475,5 +479,47 @@ def _lambda_text(ctx: _Context) -> str:
         return (f"The Lambda's {path} returned {ex.status} without Access-Control-Allow-Origin: API Gateway "
                 f"adds no CORS headers to proxy responses; return them from the Lambda on every path, "
                 f"errors included.")
+    if _bare(ctx.reason) == R.MULTIPLE_ALLOW_ORIGIN:
+        return _lambda_origin_list_text(ctx, path)
     return f"The Lambda's response on its {path} ({ex.status}) fails: {_spec_text(ctx)}."
 
+
+
+# --- the failure catalogue's classes (issue 16): which setting to change ---------------------
+def _allow_origin_values(ctx: _Context) -> list[str]:
+    """Every origin the failing response's Access-Control-Allow-Origin lines list."""
+    value = header_value(ctx.exchange.response_headers, ALLOW_ORIGIN) if ctx.exchange else None
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _lambda_origin_list_text(ctx: _Context, path: str) -> str:
+    values = _allow_origin_values(ctx)
+    ex = ctx.exchange
+    assert ex is not None
+    if len(values) > 1 and len(set(values)) == 1:
+        return (f"The Lambda's {path} ({ex.status}) sent Access-Control-Allow-Origin {len(values)} times "
+                f"({', '.join(values)}): it set the header in both headers and multiValueHeaders, and API "
+                f"Gateway sends the merged list. Put each header in one map only (multiValueHeaders alone, "
+                f"or headers alone); a framework adapter that fills both needs its fix (e.g. "
+                f"aws-lambda-go-api-proxy after PR 73).")
+    return (f"The Lambda's {path} ({ex.status}) sent several origins in Access-Control-Allow-Origin "
+            f"({', '.join(values) or ctx.parameter}): a browser accepts exactly one. Check the request's "
+            f"Origin against the allowlist in the Lambda and echo that one origin (with Vary: Origin).")
+
+
+def _gateway_response_origin_list_text(ctx: _Context, lead: str) -> str:
+    values = _allow_origin_values(ctx)
+    kind = ctx.gateway_type or "DEFAULT_4XX/DEFAULT_5XX"
+    return (f"{lead}, and its gateway response maps Access-Control-Allow-Origin to several origins "
+            f"({', '.join(values)}): a browser accepts exactly one. A gateway response header is one static "
+            f"value for every caller: set gatewayresponse.header.Access-Control-Allow-Origin on {kind} (or the DEFAULT_4XX/5XX it falls back to) to "
+            f"one origin in quotes (the main frontend's), not a comma-joined allowlist.")
+
+
+def _options_origin_list_fix(ctx: _Context) -> str:
+    values = _allow_origin_values(ctx)
+    return (f"its Access-Control-Allow-Origin lists several origins ({', '.join(values)}): a MOCK integration "
+            f"response sends the mapped value as it is to every origin, and a browser accepts exactly one. "
+            f"SAM's Cors AllowOrigin (and the console's field) takes one origin, not a comma-joined list; for "
+            f"several, echo the request's Origin from a response template when it is listed (CDK's "
+            f"defaultCorsPreflightOptions with several allowOrigins does this)")

@@ -95,3 +95,32 @@ def test_credentials_with_a_wildcard_are_blocked_and_without_are_allowed(shuffle
     cells = [c for c in shuffled_default_run.cells if c.scenario == "wildcard-credentials/get"]
     assert {c.verdict for c in cells if c.credentials == "omit"} == {"allowed"}
     assert {c.reason for c in cells if c.credentials == "include"} == {"wildcard-with-credentials"}
+
+
+# The failure catalogue (issue 16): each public report's broken fixture is
+# named by its own reason and layer in every engine, and its fixed twin is
+# allowed from the allowed origin in every engine.
+CATALOGUE = [
+    ("lambda-both-header-maps/get", "multiple-allow-origin", "lambda"),
+    ("gateway-response-origin-list/get", "multiple-allow-origin", "gateway-error"),
+    ("sam-cors-origin-list/post-json", "preflight-multiple-allow-origin", "gateway-options-method"),
+]
+CATALOGUE_FIXED = ["lambda-both-header-maps-fixed/get", "gateway-response-origin-list-fixed/with-key",
+                   "sam-cors-origin-list-fixed/post-json"]
+
+
+@pytest.mark.parametrize("scenario, reason, layer", CATALOGUE)
+def test_each_catalogued_failure_is_named_by_its_reason_and_layer_in_every_engine(
+        shuffled_default_run, scenario: str, reason: str, layer: str) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.scenario == scenario and c.origin == "allowed"]
+    assert cells, scenario
+    assert {(c.browser, c.reason, c.layer) for c in cells} == {(e, reason, layer) for e in ENGINES}
+    assert all(c.explanation and c.oracle_agrees is True for c in cells), scenario
+
+
+@pytest.mark.parametrize("scenario", CATALOGUE_FIXED)
+def test_each_catalogued_fix_is_allowed_from_the_allowed_origin_in_every_engine(shuffled_default_run,
+                                                                                scenario: str) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.scenario == scenario and c.origin == "allowed"]
+    assert {c.browser for c in cells} == set(ENGINES)
+    assert {c.verdict for c in cells} == {"allowed"}, scenario
