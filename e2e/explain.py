@@ -337,6 +337,13 @@ def _authorization_hint(ctx: _Context) -> str:
     return ""
 
 
+# Where a default authorizer reaches the CORS OPTIONS method, and the setting that keeps it off.
+_AUTHORIZER_ON_OPTIONS = (" (authorizationType NONE on the OPTIONS method; SAM: "
+                          "Auth.AddDefaultAuthorizerToCorsPreflight: false, it defaults to true; CDK: "
+                          "defaultMethodOptions reached the CORS OPTIONS before aws-cdk#8615, so upgrade "
+                          "aws-cdk-lib or set the authorizer per method)")
+
+
 def _gateway_error_text(ctx: _Context) -> str:
     ex = ctx.exchange
     assert ex is not None
@@ -375,11 +382,12 @@ def _gateway_error_text(ctx: _Context) -> str:
             "MISSING_AUTHENTICATION_TOKEN": "this resource has no OPTIONS method; add a CORS preflight to it "
                                             "(defaultCorsPreflightOptions / addCorsPreflight, or Enable CORS)",
             "UNAUTHORIZED": "the OPTIONS method is behind an authorizer, but a preflight never carries "
-                            "credentials; leave OPTIONS without an authorizer",
+                            "credentials; leave OPTIONS without an authorizer" + _AUTHORIZER_ON_OPTIONS,
             "ACCESS_DENIED": "the OPTIONS method is behind an authorizer, but a preflight never carries "
-                             "credentials; leave OPTIONS without an authorizer",
+                             "credentials; leave OPTIONS without an authorizer" + _AUTHORIZER_ON_OPTIONS,
             "INVALID_API_KEY": "the OPTIONS method requires an API key, but a preflight cannot send one; set "
-                               "apiKeyRequired to false on OPTIONS",
+                               "apiKeyRequired to false on OPTIONS (SAM: Auth.AddApiKeyRequiredToCorsPreflight: "
+                               "false; it defaults to true)",
         }
     else:
         cause_and_fix |= {

@@ -104,9 +104,11 @@ CATALOGUE = [
     ("lambda-both-header-maps/get", "multiple-allow-origin", "lambda"),
     ("gateway-response-origin-list/get", "multiple-allow-origin", "gateway-error"),
     ("sam-cors-origin-list/post-json", "preflight-multiple-allow-origin", "gateway-options-method"),
+    ("rest-authorizer-on-options/bearer", "preflight-missing-allow-origin", "gateway-error"),
+    ("api-key-on-options/with-key", "preflight-missing-allow-origin", "gateway-error"),
 ]
 CATALOGUE_FIXED = ["lambda-both-header-maps-fixed/get", "gateway-response-origin-list-fixed/with-key",
-                   "sam-cors-origin-list-fixed/post-json"]
+                   "sam-cors-origin-list-fixed/post-json", "rest-authorizer-on-options-fixed/bearer"]
 
 
 @pytest.mark.parametrize("scenario, reason, layer", CATALOGUE)

@@ -35,3 +35,45 @@ def test_a_mock_options_with_a_comma_joined_allowlist_sends_it_to_every_origin(a
         assert (fixed.status, fixed.header("Access-Control-Allow-Origin")) == (204, origin)
     simple = call(apis["sam-cors-origin-list"], "GET", "/items", {"Origin": FRONTEND})
     assert simple.header("Access-Control-Allow-Origin") == FRONTEND
+
+
+# -- an authorizer or an API key on the preflight's OPTIONS ----------------------------
+def test_a_default_authorizer_on_the_cors_options_answers_every_preflight_401_without_cors(apis):
+    broken = preflight(apis["rest-authorizer-on-options"], "/items", FRONTEND, "GET", "authorization")
+    assert (broken.status, broken.cors_headers()) == (401, {})
+    assert broken.header("x-amzn-ErrorType") == "UnauthorizedException"
+    # The request itself, with its token, would have passed.
+    assert call(apis["rest-authorizer-on-options"], "GET", "/items",
+                {"Origin": FRONTEND, "Authorization": "Bearer me"}).status == 200
+
+
+def test_the_authorizer_kept_off_options_lets_the_preflight_pass_and_still_guards_the_methods(apis):
+    api = apis["rest-authorizer-on-options-fixed"]
+    ok = preflight(api, "/items", FRONTEND, "GET", "authorization")
+    assert (ok.status, ok.header("Access-Control-Allow-Origin")) == (204, FRONTEND)
+    assert call(api, "GET", "/items", {"Origin": FRONTEND, "Authorization": "Bearer me"}).status == 200
+    refused = call(api, "GET", "/items", {"Origin": FRONTEND})
+    assert (refused.status, refused.header("Access-Control-Allow-Origin")) == (401, FRONTEND)
+
+
+def test_an_api_key_required_on_the_cors_options_answers_the_preflight_403_without_cors(apis):
+    broken = preflight(apis["api-key-on-options"], "/items", FRONTEND, "GET", "x-api-key")
+    assert (broken.status, broken.cors_headers()) == (403, {})
+    assert call(apis["api-key-on-options"], "GET", "/items",
+                {"Origin": FRONTEND, "X-Api-Key": "local-demo-key"}).status == 200
+    fixed = preflight(apis["api-key-required-fixed"], "/items", FRONTEND, "GET", "x-api-key")
+    assert (fixed.status, fixed.header("Access-Control-Allow-Origin")) == (204, FRONTEND)
+
+
+def test_default_method_options_naming_an_unknown_authorizer_is_one_line_naming_the_field(tmp_path):
+    import pytest
+
+    from e2e.gateway import ApiDefinitionError, load_api
+
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: bad\ntype: rest\nfunctions: {}\ndefaultMethodOptions: {authorizer: nobody}\n"
+                    "resources: {}\n")
+    with pytest.raises(ApiDefinitionError) as caught:
+        load_api(path)
+    message = str(caught.value)
+    assert "defaultMethodOptions" in message and "nobody" in message and "\n" not in message
