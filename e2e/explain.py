@@ -337,6 +337,28 @@ def _authorization_hint(ctx: _Context) -> str:
     return ""
 
 
+# A 429 and a WAF 403 on the preflight look alike in the browser (no CORS headers, a
+# failed preflight); the fix is in different places.
+_THROTTLED_PREFLIGHT = (
+    "the preflight was throttled (429 Too Many Requests), not refused by a rule: preflights count against "
+    "the stage's and the usage plan's rate and burst limits like any request; raise throttlingRateLimit / "
+    "throttlingBurstLimit (stage or method settings, usage plan) and let browsers cache preflights longer "
+    "(Access-Control-Max-Age, CDK maxAge) so fewer are sent. CORS headers on THROTTLED do not help here: a "
+    "429 preflight fails whatever it carries (a WAF block would be 403 WAF_FILTERED)")
+_WAF_PREFLIGHT = (
+    "AWS WAF's web ACL on the stage blocked the preflight (403 Forbidden, WAF_FILTERED) before API Gateway "
+    "routed it, not throttling: a preflight carries no credentials, custom headers or body, so a rule that "
+    "needs one must skip OPTIONS (a scope-down statement NOT method = OPTIONS; the rule's name is in the web "
+    "ACL's sampled requests or WAF logs). CORS headers on WAF_FILTERED do not help here: a 403 preflight "
+    "fails whatever it carries (throttling would be 429 THROTTLED)")
+_WAF_ACTUAL = (
+    "AWS WAF's web ACL on the stage blocked the request before API Gateway routed it (the rule's name is "
+    "in the web ACL's sampled requests or WAF logs); fix the rule or the request, and add CORS headers to "
+    "the WAF_FILTERED (or DEFAULT_4XX) gateway response so the page can read the 403")
+_WAF_LOOKALIKE = (" A 403 Forbidden with ForbiddenException is also what an AWS WAF block looks like "
+                  "(WAF_FILTERED): if the method needs no API key, look at the stage's web ACL.")
+
+
 # Where a default authorizer reaches the CORS OPTIONS method, and the setting that keeps it off.
 _AUTHORIZER_ON_OPTIONS = (" (authorizationType NONE on the OPTIONS method; SAM: "
                           "Auth.AddDefaultAuthorizerToCorsPreflight: false, it defaults to true; CDK: "
@@ -350,6 +372,9 @@ def _gateway_error_text(ctx: _Context) -> str:
     kind = ctx.gateway_type or f"{ex.status}"
     has_cors = header_value(ex.response_headers, ALLOW_ORIGIN) is not None
     lead = f"API Gateway answered {ex.status} itself ({kind})" + ("" if has_cors else " without CORS headers")
+    if ctx.gateway_type == "WAF_FILTERED":
+        lead = (f"AWS WAF blocked the {'preflight' if ctx.stage == 'preflight' else 'request'} and API Gateway "
+                f"answered {ex.status} (WAF_FILTERED)" + ("" if has_cors else " without CORS headers"))
     if has_cors and _bare(ctx.reason) == R.MULTIPLE_ALLOW_ORIGIN:
         return _gateway_response_origin_list_text(ctx, lead)
     if ctx.facts.target == "http":
@@ -376,9 +401,12 @@ def _gateway_error_text(ctx: _Context) -> str:
         "API_CONFIGURATION_ERROR": "the Lambda's isBase64Encoded body is not valid base64 (binaryMediaTypes "
                                    "matched, so API Gateway decoded it); fix the body and add CORS headers "
                                    "to the DEFAULT_5XX gateway response",
+        "WAF_FILTERED": _WAF_ACTUAL,
     }
     if preflight:
         cause_and_fix |= {
+            "THROTTLED": _THROTTLED_PREFLIGHT,
+            "WAF_FILTERED": _WAF_PREFLIGHT,
             "MISSING_AUTHENTICATION_TOKEN": "this resource has no OPTIONS method; add a CORS preflight to it "
                                             "(defaultCorsPreflightOptions / addCorsPreflight, or Enable CORS)",
             "UNAUTHORIZED": "the OPTIONS method is behind an authorizer, but a preflight never carries "
@@ -403,7 +431,10 @@ def _gateway_error_text(ctx: _Context) -> str:
         }
     default = (f"add CORS headers to the {ctx.gateway_type or 'DEFAULT_4XX/DEFAULT_5XX'} gateway response"
                if not has_cors else _spec_text(ctx))
-    return f"{lead}: {cause_and_fix.get(ctx.gateway_type or '', default)}."
+    text = f"{lead}: {cause_and_fix.get(ctx.gateway_type or '', default)}."
+    if ctx.facts.target == "remote" and ctx.gateway_type == "INVALID_API_KEY":
+        text += _WAF_LOOKALIKE
+    return text
 
 
 def _http_api_error_text(ctx: _Context, lead: str) -> str:

@@ -106,9 +106,12 @@ CATALOGUE = [
     ("sam-cors-origin-list/post-json", "preflight-multiple-allow-origin", "gateway-options-method"),
     ("rest-authorizer-on-options/bearer", "preflight-missing-allow-origin", "gateway-error"),
     ("api-key-on-options/with-key", "preflight-missing-allow-origin", "gateway-error"),
+    ("throttled/post-json", "preflight-missing-allow-origin", "gateway-error"),
+    ("waf-blocks-preflight/custom-header", "preflight-missing-allow-origin", "gateway-error"),
 ]
 CATALOGUE_FIXED = ["lambda-both-header-maps-fixed/get", "gateway-response-origin-list-fixed/with-key",
-                   "sam-cors-origin-list-fixed/post-json", "rest-authorizer-on-options-fixed/bearer"]
+                   "sam-cors-origin-list-fixed/post-json", "rest-authorizer-on-options-fixed/bearer",
+                   "waf-blocks-preflight-fixed/custom-header"]
 
 
 @pytest.mark.parametrize("scenario, reason, layer", CATALOGUE)
@@ -126,3 +129,14 @@ def test_each_catalogued_fix_is_allowed_from_the_allowed_origin_in_every_engine(
     cells = [c for c in shuffled_default_run.cells if c.scenario == scenario and c.origin == "allowed"]
     assert {c.browser for c in cells} == set(ENGINES)
     assert {c.verdict for c in cells} == {"allowed"}, scenario
+
+
+def test_a_throttled_preflight_and_a_waf_blocked_one_are_told_apart(shuffled_default_run) -> None:
+    def words(scenario: str) -> set[str]:
+        return {c.explanation or "" for c in shuffled_default_run.cells
+                if c.scenario == scenario and c.origin == "allowed"}
+    throttled, waf = words("throttled/post-json"), words("waf-blocks-preflight/custom-header")
+    assert throttled and all("THROTTLED" in t and "throttlingRateLimit" in t for t in throttled)
+    assert waf and all("WAF_FILTERED" in t and "OPTIONS" in t for t in waf)
+    assert {c.underlying_status for c in shuffled_default_run.cells
+            if c.scenario == "waf-blocks-preflight/custom-header"} == {403}

@@ -77,3 +77,42 @@ def test_default_method_options_naming_an_unknown_authorizer_is_one_line_naming_
         load_api(path)
     message = str(caught.value)
     assert "defaultMethodOptions" in message and "nobody" in message and "\n" not in message
+
+
+# -- a preflight throttled (429) or blocked by WAF (403) ---------------------------------
+def test_a_throttled_stage_answers_the_preflight_429_and_cors_headers_do_not_make_it_ok(apis):
+    broken = preflight(apis["throttled"], "/items", FRONTEND, "POST", "content-type")
+    assert (broken.status, broken.cors_headers()) == (429, {})
+    assert broken.header("x-amzn-ErrorType") == "TooManyRequestsException"
+    with_headers = preflight(apis["throttled-fixed"], "/items", FRONTEND, "POST", "content-type")
+    assert (with_headers.status, with_headers.header("Access-Control-Allow-Origin")) == (429, FRONTEND)
+
+
+def test_a_waf_rule_requiring_a_header_blocks_the_preflight_403_before_routing(apis):
+    api = apis["waf-blocks-preflight"]
+    broken = preflight(api, "/items", FRONTEND, "GET", "x-request-id")
+    assert (broken.status, broken.cors_headers(), broken.json()) == (403, {}, {"message": "Forbidden"})
+    assert broken.header("x-amzn-ErrorType") == "ForbiddenException"
+    # Before routing: a path the API does not have is WAF's too.
+    assert call(api, "GET", "/nowhere", {"Origin": FRONTEND}).json() == {"message": "Forbidden"}
+    assert call(api, "GET", "/items", {"Origin": FRONTEND, "X-Request-Id": "r1"}).status == 200
+
+
+def test_the_waf_rule_scoped_down_to_skip_options_lets_the_preflight_pass(apis):
+    api = apis["waf-blocks-preflight-fixed"]
+    ok = preflight(api, "/items", FRONTEND, "GET", "x-request-id")
+    assert (ok.status, ok.header("Access-Control-Allow-Origin")) == (204, FRONTEND)
+    assert call(api, "GET", "/items", {"Origin": FRONTEND, "X-Request-Id": "r1"}).status == 200
+    refused = call(api, "GET", "/items", {"Origin": FRONTEND})
+    assert (refused.status, refused.header("Access-Control-Allow-Origin")) == (403, FRONTEND)
+
+
+def test_a_waf_rule_without_a_condition_is_refused_at_load(tmp_path):
+    import pytest
+
+    from e2e.gateway import ApiDefinitionError, load_api
+
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: bad\ntype: rest\nfunctions: {}\nresources: {}\nwaf: {rules: [{name: all}]}\n")
+    with pytest.raises(ApiDefinitionError, match="needs a condition"):
+        load_api(path)
