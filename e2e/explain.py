@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from typing import Literal
 
@@ -517,9 +518,13 @@ def _lambda_text(ctx: _Context) -> str:
                     f"Access-Control-Allow-Origin from the Lambda on every path.")
         return (f"The Lambda's {path} returned {ex.status} without Access-Control-Allow-Origin: API Gateway "
                 f"adds no CORS headers to proxy responses; return them from the Lambda on every path, "
-                f"errors included.")
+                f"errors included." + _allowlist_miss_hint(ctx))
     if _bare(ctx.reason) == R.MULTIPLE_ALLOW_ORIGIN:
         return _lambda_origin_list_text(ctx, path)
+    if _bare(ctx.reason) == R.ALLOW_ORIGIN_MISMATCH and (near := _near_miss(ctx)) is not None:
+        return (f"The Lambda's {path} ({ex.status}) sent Access-Control-Allow-Origin {ctx.parameter!r} to a page "
+                f"on {_origin(ctx)!r}: {near} Compare the request's whole Origin (scheme, host, port) with "
+                f"normalised allowlist entries and echo the request's Origin, never the entry.")
     return f"The Lambda's response on its {path} ({ex.status}) fails: {_spec_text(ctx)}."
 
 
@@ -562,3 +567,30 @@ def _options_origin_list_fix(ctx: _Context) -> str:
             f"SAM's Cors AllowOrigin (and the console's field) takes one origin, not a comma-joined list; for "
             f"several, echo the request's Origin from a response template when it is listed (CDK's "
             f"defaultCorsPreflightOptions with several allowOrigins does this)")
+
+
+def _near_miss(ctx: _Context) -> str | None:
+    """How an Allow-Origin the Lambda sent almost matches the page's origin (an
+    allowlist that ignores the port or the case), or None."""
+    sent, page = ctx.parameter or "", _origin(ctx)
+    if not sent or sent == page or not oracle._looks_like_url(sent):
+        return None
+    if sent.lower() == page.lower():
+        return ("they differ only in case. Browsers send the origin lower-case and compare byte for byte, "
+                "so an allowlist entry written in another case must not be echoed.")
+    ours, theirs = urlsplit(sent), urlsplit(page)
+    if (ours.hostname or "").lower() == (theirs.hostname or "").lower():
+        return ("the same host at another port or scheme: the allowlist check matched by host name and sent its "
+                "own entry.")
+    return None
+
+
+def _allowlist_miss_hint(ctx: _Context) -> str:
+    """A Lambda that sends Vary: Origin but no Allow-Origin checks an allowlist, and this origin failed it."""
+    ex = ctx.exchange
+    if ex is None or "origin" not in (header_value(ex.response_headers, "Vary") or "").lower():
+        return ""
+    return (f" It sent Vary: Origin, so it checks an allowlist and {_origin(ctx)} failed it; if that origin "
+            f"should be allowed, its entry must be the exact serialized origin (lower-case scheme and host, the "
+            f"port unless it is the default, no trailing slash) or the check must normalise entries: one typed "
+            f"with capitals or a trailing slash never matches what a browser sends.")

@@ -108,10 +108,11 @@ CATALOGUE = [
     ("api-key-on-options/with-key", "preflight-missing-allow-origin", "gateway-error"),
     ("throttled/post-json", "preflight-missing-allow-origin", "gateway-error"),
     ("waf-blocks-preflight/custom-header", "preflight-missing-allow-origin", "gateway-error"),
+    ("lambda-allowlist-ignores-port/get", "allow-origin-mismatch", "lambda"),
 ]
 CATALOGUE_FIXED = ["lambda-both-header-maps-fixed/get", "gateway-response-origin-list-fixed/with-key",
                    "sam-cors-origin-list-fixed/post-json", "rest-authorizer-on-options-fixed/bearer",
-                   "waf-blocks-preflight-fixed/custom-header"]
+                   "waf-blocks-preflight-fixed/custom-header", "lambda-allowlist-fixed/post-json"]
 
 
 @pytest.mark.parametrize("scenario, reason, layer", CATALOGUE)
@@ -140,3 +141,11 @@ def test_a_throttled_preflight_and_a_waf_blocked_one_are_told_apart(shuffled_def
     assert waf and all("WAF_FILTERED" in t and "OPTIONS" in t for t in waf)
     assert {c.underlying_status for c in shuffled_default_run.cells
             if c.scenario == "waf-blocks-preflight/custom-header"} == {403}
+
+
+def test_a_case_sensitive_allowlist_blocks_the_second_frontend_in_every_engine(shuffled_default_run) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.scenario == "lambda-allowlist-case/get"
+             and c.origin == "allowed-2"]
+    assert {(c.browser, c.verdict, c.reason, c.layer) for c in cells} == {
+        (e, "blocked", "missing-allow-origin", "lambda") for e in ENGINES}
+    assert all("Vary: Origin" in (c.explanation or "") for c in cells)

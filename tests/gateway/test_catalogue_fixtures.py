@@ -116,3 +116,24 @@ def test_a_waf_rule_without_a_condition_is_refused_at_load(tmp_path):
     path.write_text("name: bad\ntype: rest\nfunctions: {}\nresources: {}\nwaf: {rules: [{name: all}]}\n")
     with pytest.raises(ApiDefinitionError, match="needs a condition"):
         load_api(path)
+
+
+# -- the Lambda's allowlist check: case-sensitive, or blind to the port ------------------
+def test_a_case_sensitive_allowlist_entry_never_matches_the_lower_case_origin(apis):
+    api = apis["lambda-allowlist-case"]
+    assert call(api, "GET", "/items", {"Origin": APP}).cors_headers() == {}
+    assert call(api, "GET", "/items", {"Origin": FRONTEND}).header("Access-Control-Allow-Origin") == FRONTEND
+
+
+def test_an_allowlist_blind_to_the_port_echoes_its_own_entry_for_another_port(apis):
+    api = apis["lambda-allowlist-ignores-port"]
+    resp = call(api, "GET", "/items", {"Origin": FRONTEND})
+    assert resp.header("Access-Control-Allow-Origin") == "http://localhost:3000" != FRONTEND
+    assert call(api, "GET", "/items", {"Origin": "http://127.0.0.1:41234"}).cors_headers() == {}
+
+
+def test_the_fixed_allowlist_compares_whole_normalised_origins_and_echoes_the_request(apis):
+    api = apis["lambda-allowlist-fixed"]
+    for origin in (APP, FRONTEND, "http://localhost:3000"):
+        assert call(api, "GET", "/items", {"Origin": origin}).header("Access-Control-Allow-Origin") == origin
+    assert call(api, "GET", "/items", {"Origin": "http://localhost:9999"}).cors_headers() == {}
