@@ -4,7 +4,9 @@ deployed API by URL), plus the servers' own record of each cell's exchanges.
 """
 from __future__ import annotations
 
+import hashlib
 import time
+import uuid
 from urllib.parse import quote, urlsplit
 
 from dataclasses import replace
@@ -12,7 +14,7 @@ from dataclasses import replace
 from e2e.engines import EngineOptions
 from e2e.errors import BadInput
 from e2e.origins import OriginServer
-from e2e.exchange import CELL_PARAM, Exchange
+from e2e.exchange import CELL_PARAM, GROUP_PARAM, Exchange
 from e2e.scenarios import (LOCAL_TARGETS, SCRIPTED_TARGET, STUB_ALLOWED, STUB_DENIED, TEMPLATE_API, Origin,
                            Scenario, ScenarioFile, TemplateRef, validate_url)
 from frontend_stub.app import StubFrontend
@@ -51,6 +53,7 @@ class Environment:
         self._api_urls: dict[str, str] = {}
         self._api_kinds: dict[str, str] = {}
         self._scripted_prefix: dict[str, str] = {}
+        self._run_id = uuid.uuid4().hex
 
     # -- life cycle ----------------------------------------------------------
     def start(self) -> "Environment":
@@ -162,11 +165,19 @@ class Environment:
             base = self._origin_server.https_front(parts.port or 80) + parts.path
         return base
 
-    def request_url(self, scenario: Scenario, token: str, page_origin: str | None = None) -> str:
-        """The scenario's URL, tagged with the cell's token (see CELL_PARAM)."""
+    def request_url(self, scenario: Scenario, token: str, page_origin: str | None = None,
+                    group: str | None = None) -> str:
+        """The scenario's URL, tagged with the cell's token (see CELL_PARAM)
+        and, for an ordered group's cell, the group's (GROUP_PARAM)."""
         url = self.base_url(scenario, page_origin) + scenario.path
         sep = "&" if "?" in url else "?"
-        return f"{url}{sep}{CELL_PARAM}={quote(token)}"
+        url = f"{url}{sep}{CELL_PARAM}={quote(token)}"
+        return f"{url}&{GROUP_PARAM}={quote(group)}" if group else url
+
+    def group_token(self, unit: str) -> str:
+        """One token per ordered group per engine per run: the same for the
+        group's cells, never the same for another run's."""
+        return hashlib.sha1(f"{self._run_id}|{unit}".encode()).hexdigest()[:16]
 
     # -- the servers' record -------------------------------------------------------
     @property

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from e2e import oracle, reasons as R
-from e2e.exchange import (LAYER_GATEWAY_ERROR, LAYER_HTTP_API_CORS, LAYER_LAMBDA, LAYER_OPTIONS_METHOD,
-                          LAYER_REMOTE, Exchange, header_value)
+from e2e.exchange import (LAYER_CDN, LAYER_GATEWAY_ERROR, LAYER_HTTP_API_CORS, LAYER_LAMBDA, LAYER_OPTIONS_METHOD,
+                          LAYER_REMOTE, Exchange, header_value, redact_url)
 from e2e.oracle import ALLOW_HEADERS, ALLOW_METHODS, ALLOW_ORIGIN, OracleResult
 
 Target = Literal["rest", "http", "scripted", "remote"]
@@ -212,7 +212,9 @@ def _layer_of(exchange: Exchange | None, target: str) -> tuple[str, str | None]:
         return exchange.layer, exchange.detail or _gateway_type(exchange)
     if exchange.layer != LAYER_REMOTE:
         return exchange.layer, None
-    # A deployed API: recognise API Gateway's own errors by their marks.
+    # A deployed API: recognise CloudFront's own answers and API Gateway's errors by their marks.
+    if _cdn_kind(exchange) is not None:
+        return LAYER_CDN, None
     gateway_type = _gateway_type(exchange)
     if gateway_type is not None:
         return LAYER_GATEWAY_ERROR, gateway_type
@@ -274,6 +276,8 @@ def _diagnosis(ctx: _Context) -> str:
         return _http_api_cors_text(ctx)
     if ctx.layer == LAYER_LAMBDA:
         return _lambda_text(ctx)
+    if ctx.layer == LAYER_CDN:
+        return _cdn_text(ctx)
     return _spec_text(ctx) + "."
 
 
@@ -594,3 +598,62 @@ def _allowlist_miss_hint(ctx: _Context) -> str:
             f"should be allowed, its entry must be the exact serialized origin (lower-case scheme and host, the "
             f"port unless it is the default, no trailing slash) or the check must normalise entries: one typed "
             f"with capitals or a trailing slash never matches what a browser sends.")
+
+
+# --- a CDN or proxy in front of the API (e2e.gateway.front; CloudFront when deployed) ---------
+CDN_REDIRECTS = ("redirect-to-https", "trailing-slash-redirect")
+
+
+def _cdn_kind(exchange: Exchange) -> str | None:
+    """What the front did: cache-hit, method-not-allowed, a redirect kind, or
+    None when the API answered (the front only passed it on)."""
+    if exchange.layer == LAYER_CDN and exchange.detail:
+        return exchange.detail
+    x_cache = (header_value(exchange.response_headers, "X-Cache") or "").lower()
+    if "cloudfront" not in x_cache:
+        return None
+    if x_cache.startswith(("hit", "refreshhit")):
+        return "cache-hit"
+    if x_cache.startswith("redirect"):
+        return "redirect"
+    if x_cache.startswith("error") and exchange.status == 403:
+        return "method-not-allowed"
+    return None
+
+
+def _cdn_text(ctx: _Context) -> str:
+    ex = ctx.exchange
+    assert ex is not None
+    kind = _cdn_kind(ex) or ""
+    what = "preflight" if ctx.stage == "preflight" else "request"
+    if kind in CDN_REDIRECTS or kind == "redirect":
+        location = header_value(ex.response_headers, "Location") or "?"
+        if kind == "redirect-to-https" or location.startswith("https:"):
+            rule = ("CloudFront's viewer protocol policy redirect-to-https (the frontend calls http://); call "
+                    "the https URL from the frontend, or set the policy to allow-all / https-only")
+        else:
+            rule = ("a trailing-slash rule in front of the API (a proxy, a CloudFront Function, a custom "
+                    "domain's path mapping); call the canonical URL the redirect names, or drop the rule for "
+                    "the API's paths")
+        why = ("browsers never follow a preflight's redirect" if ctx.stage == "preflight" else
+               "a redirect without CORS headers fails the CORS check before the browser would follow it")
+        return (f"The CDN / proxy in front of the API answered the {what} with a {ex.status} redirect to "
+                f"{redact_url(location)} instead of passing it to API Gateway: {why}. The redirect comes from "
+                f"{rule}.")
+    if kind == "method-not-allowed":
+        return (f"CloudFront answered the {what} ({ex.method}) 403 itself: the distribution's cache behavior "
+                f"does not allow {ex.method} (its default AllowedMethods are GET, HEAD), so it never reached "
+                f"API Gateway. Set AllowedMethods to GET, HEAD, OPTIONS (all seven for PUT, POST, DELETE); "
+                f"cache OPTIONS only with Origin, Access-Control-Request-Method and -Headers in the cache key.")
+    if kind == "cache-hit":
+        age = header_value(ex.response_headers, "Age")
+        values = ", ".join(_allow_origin_values(ctx)) or "none"
+        keyed = ("Origin, Access-Control-Request-Method and Access-Control-Request-Headers" if
+                 ctx.stage == "preflight" else "Origin")
+        return (f"CloudFront served this {what}'s response from its cache (X-Cache: Hit from cloudfront"
+                f"{f', Age {age} s' if age else ''}): it was made for another origin (its "
+                f"Access-Control-Allow-Origin is {values}, the page is {_origin(ctx)}). The cache key leaves "
+                f"Origin out and CloudFront ignores Vary: Origin, so the first origin's answer goes to every "
+                f"origin. Put {keyed} in the cache policy's headers (a custom cache policy; or "
+                f"Managed-CachingDisabled for the API's paths).")
+    return f"A CDN / proxy in front of the API answered: {_spec_text(ctx)}."

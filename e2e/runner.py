@@ -29,7 +29,7 @@ from e2e.exchange import CELL_PARAM, REACH_PARAM, header_value, redact_headers
 from e2e.explain import CellFacts, agreement, explain
 from e2e.replay import replay
 from e2e.results import CellResult, RunResult
-from e2e.scenarios import LOCAL_TARGETS, SCRIPTED_TARGET, Cell, ScenarioFile, expand
+from e2e.scenarios import LOCAL_TARGETS, SCRIPTED_TARGET, Cell, ScenarioFile, expand, units
 from e2e.verdict import ALLOWED, BLOCKED, NETWORK_ERROR, classify
 
 
@@ -42,7 +42,7 @@ def run_cell(engine: Engine, env: Environment, cell: Cell, evidence_dir: Path | 
     scenario = cell.scenario
     token = uuid.uuid4().hex[:20]
     page_url = env.page_url(cell.origin)
-    url = env.request_url(scenario, token, page_url)
+    url = env.request_url(scenario, token, page_url, group=env.group_token(cell.unit) if cell.unit else None)
     session_url = None
     if scenario.session:
         # Its own token, so the session exchange is not mistaken for the cell's;
@@ -153,7 +153,10 @@ class MatrixRun:
     def cells(self) -> list[Cell]:
         cells = expand(self.sfile, self.browsers, self.keyword)
         if self.shuffle_seed is not None:
-            random.Random(self.shuffle_seed).shuffle(cells)
+            # An ordered scenario's cells move as one unit, in their order.
+            grouped = units(cells)
+            random.Random(self.shuffle_seed).shuffle(grouped)
+            cells = [cell for unit in grouped for cell in unit]
         return cells
 
     def may_trace(self) -> bool:

@@ -38,7 +38,7 @@ _TOP_KEYS = {"target", "api", "origins", "scenarios", "description", "timeout_ms
 # A scenario of a file with template: and no api: calls the template's one API.
 TEMPLATE_API = "(template)"
 _SCENARIO_KEYS = {"name", "api", "path", "method", "headers", "body", "credentials", "expect",
-                  "origins", "respond", "description", "timeout_ms", "session", "expect_cookie"}
+                  "origins", "respond", "description", "timeout_ms", "session", "expect_cookie", "ordered"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class Scenario:
     session: str | None = None   # a path that sets the session cookie before the cell's fetch
     expect_cookie: Any = None    # True/False, or a mapping like expect: did the fetch carry it?
     where: str = ""              # "file: scenarios[3] (name)", for messages
+    ordered: bool = False        # its cells run in file order, as one unit per engine (see units())
 
 
 @dataclass(frozen=True)
@@ -389,11 +390,15 @@ def _load_scenario(raw: Any, index: int, top: dict[str, Any], origins: list[Orig
     if not isinstance(timeout, int) or isinstance(timeout, bool) or not 100 <= timeout <= 120000:
         raise loc.fail(f"{at}.timeout_ms", "must be a whole number of milliseconds, 100 to 120000")
 
+    ordered = raw.get("ordered", False)
+    if not isinstance(ordered, bool):
+        raise loc.fail(f"{at}.ordered", "must be true or false")
+
     return Scenario(name=name, path=path, method=method, headers=headers, body=body,
                     credentials=list(dict.fromkeys(creds_list)), expect=expect, api=api,
                     origin_groups=list(chosen), respond=respond,
                     description=raw.get("description"), timeout_ms=timeout, session=session,
-                    expect_cookie=expect_cookie, where=f"{loc.path}: {at}")
+                    expect_cookie=expect_cookie, where=f"{loc.path}: {at}", ordered=ordered)
 
 
 def _check_respond(respond: dict[str, Any], where: str, loc: _Loc) -> None:
@@ -490,6 +495,11 @@ class Cell:
     id: str = field(init=False)
     expected_cookie: bool | None = field(init=False)
 
+    @property
+    def unit(self) -> str | None:
+        """The ordered group this cell belongs to ("scenario|browser"), or None."""
+        return f"{self.scenario.name}|{self.browser}" if self.scenario.ordered else None
+
     def __post_init__(self) -> None:
         self.id = f"{self.scenario.name}|{self.browser}|{self.origin.label}|{self.credentials}"
         self.expected_cookie = expected_cookie(self.scenario.expect_cookie, engine=self.browser,
@@ -516,3 +526,23 @@ def expand(sfile: ScenarioFile, browsers: list[str], keyword: str | None = None)
                     if keyword is None or keyword in cell.id:
                         cells.append(cell)
     return cells
+
+
+def units(cells: list[Cell]) -> list[list[Cell]]:
+    """The cells as units that must run whole, in order, in one engine: an
+    ordered scenario's cells in one engine are one unit (what a cell shows
+    depends on the cells before it, e.g. a CDN cache), every other cell is a
+    unit of its own. Shuffling, and any split of a run into lanes, moves
+    units, never cells out of one."""
+    out: list[list[Cell]] = []
+    by_unit: dict[str, list[Cell]] = {}
+    for cell in cells:
+        key = cell.unit
+        if key is None:
+            out.append([cell])
+        elif key in by_unit:
+            by_unit[key].append(cell)
+        else:
+            by_unit[key] = [cell]
+            out.append(by_unit[key])
+    return out

@@ -109,10 +109,14 @@ CATALOGUE = [
     ("throttled/post-json", "preflight-missing-allow-origin", "gateway-error"),
     ("waf-blocks-preflight/custom-header", "preflight-missing-allow-origin", "gateway-error"),
     ("lambda-allowlist-ignores-port/get", "allow-origin-mismatch", "lambda"),
+    ("front-trailing-slash-redirect/post-json", "preflight-redirect", "cdn"),
+    ("front-https-redirect/post-json", "preflight-redirect", "cdn"),
+    ("cdn-options-not-allowed/put", "preflight-missing-allow-origin", "cdn"),
 ]
 CATALOGUE_FIXED = ["lambda-both-header-maps-fixed/get", "gateway-response-origin-list-fixed/with-key",
                    "sam-cors-origin-list-fixed/post-json", "rest-authorizer-on-options-fixed/bearer",
-                   "waf-blocks-preflight-fixed/custom-header", "lambda-allowlist-fixed/post-json"]
+                   "waf-blocks-preflight-fixed/custom-header", "lambda-allowlist-fixed/post-json",
+                   "front-redirect-fixed/post-json", "cdn-origin-in-cache-key/get", "cdn-origin-in-cache-key/put"]
 
 
 @pytest.mark.parametrize("scenario, reason, layer", CATALOGUE)
@@ -149,3 +153,15 @@ def test_a_case_sensitive_allowlist_blocks_the_second_frontend_in_every_engine(s
     assert {(c.browser, c.verdict, c.reason, c.layer) for c in cells} == {
         (e, "blocked", "missing-allow-origin", "lambda") for e in ENGINES}
     assert all("Vary: Origin" in (c.explanation or "") for c in cells)
+
+
+@pytest.mark.parametrize("scenario, reason", [("cdn-origin-not-in-cache-key/get", "allow-origin-mismatch"),
+                                              ("cdn-origin-not-in-cache-key/put", "preflight-allow-origin-mismatch")])
+def test_a_cdn_without_origin_in_its_cache_key_serves_the_first_origins_answer_to_the_next(
+        shuffled_default_run, scenario: str, reason: str) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.scenario == scenario]
+    first = {c.verdict for c in cells if c.origin == "allowed"}
+    after = [c for c in cells if c.origin == "allowed-2"]
+    assert first == {"allowed"}
+    assert {(c.browser, c.reason, c.layer) for c in after} == {(e, reason, "cdn") for e in ENGINES}
+    assert all("cache key" in (c.explanation or "") and "Origin" in (c.explanation or "") for c in after)
