@@ -28,6 +28,7 @@ from e2e.oracle import ALLOW_HEADERS, ALLOW_METHODS, ALLOW_ORIGIN, OracleResult
 
 Target = Literal["rest", "http", "scripted", "remote"]
 LAYER_NONE = "none"   # no response reached the browser (network error, timeout)
+LAYER_BROWSER = "browser"   # the browser refused before sending (Local Network Access)
 
 # Headers API Gateway puts on responses it generates itself.
 AMZN_ERROR_TYPE = "x-amzn-ErrorType"
@@ -56,6 +57,7 @@ class CellFacts:
     engine_reason: str | None = None           # an e2e.reasons code; None when the engine gave none
     engine_failed_parameter: str | None = None
     target: Target = "remote"
+    local_network_permission: str | None = None  # the page's Local Network Access permission state
 
     @property
     def preflight(self) -> Exchange | None:
@@ -92,6 +94,8 @@ class _Context:
 
 def explain(facts: CellFacts) -> Explanation:
     """Explain one cell that did not come out allowed."""
+    if facts.engine_reason == R.LOCAL_NETWORK_ACCESS:
+        return _local_network_access(facts)
     if facts.browser_verdict in ("network-error", "timeout") and not facts.exchanges:
         return _no_response(facts)
     verdict = judge_cell(facts)
@@ -657,3 +661,19 @@ def _cdn_text(ctx: _Context) -> str:
                 f"origin. Put {keyed} in the cache policy's headers (a custom cache policy; or "
                 f"Managed-CachingDisabled for the API's paths).")
     return f"A CDN / proxy in front of the API answered: {_spec_text(ctx)}."
+
+
+# --- not the API at all: Chromium's Local Network Access -------------------------------------
+def _local_network_access(facts: CellFacts) -> Explanation:
+    before, _, after = (facts.local_network_permission or "unknown").partition("->")
+    sent = [e for e in facts.exchanges if not e.is_preflight]
+    reached = "it never reached the API" if not facts.exchanges else "the API's answer was withheld"
+    states = f"{before!r} before the fetch" + (f", {after!r} after it" if after and after != before else "")
+    never = " (never granted; a prompt nobody answers counts as a denial)" if before == "prompt" else ""
+    text = (f"Not a CORS misconfiguration of the API: Chromium's Local Network Access refused the request "
+            f"({reached}). The page counts as public and the API is on a loopback or private address, which "
+            f"needs the page's local-network permission: it was {states}{never}. No CORS header "
+            f"changes this. Grant the permission (the user's Allow; in tests Playwright's "
+            f"permissions=['local-network-access'] or CDP Browser.setPermission), serve the page from the "
+            f"same network, or call a public API (a deployed stage) from a public page.")
+    return Explanation(R.LOCAL_NETWORK_ACCESS, LAYER_BROWSER, text, sent[-1].status if sent else None)

@@ -70,7 +70,7 @@ def run_cell(engine: Engine, env: Environment, cell: Cell, evidence_dir: Path | 
                                headers=tuple(scenario.headers.items()), credentials=cell.credentials),
         browser_verdict=verdict.verdict, exchanges=tuple(exchanges or ()), engine=engine.name,
         engine_reason=verdict.reason, engine_failed_parameter=obs.failed_parameter,
-        target=kind)  # type: ignore[arg-type]
+        target=kind, local_network_permission=obs.probe.get("localNetworkPermission"))  # type: ignore[arg-type]
     probe = obs.probe
     error = None
     if probe.get("errorName") or probe.get("errorMessage"):

@@ -27,6 +27,10 @@ CREDENTIALS = ("omit", "same-origin", "include")
 ENGINES = ("chromium", "firefox", "webkit")
 STUB_ALLOWED = "stub:allowed"
 STUB_DENIED = "stub:denied"
+# The stub page on an address Chromium is told is public (--ip-address-space-overrides),
+# for Local Network Access cells. A group of these is used only by scenarios naming it.
+STUB_PUBLIC = "stub:public"
+STUB_SPECS = (STUB_ALLOWED, STUB_DENIED, STUB_PUBLIC)
 DEFAULT_ORIGINS = {"allowed": [STUB_ALLOWED], "denied": [STUB_DENIED]}
 DEFAULT_SCENARIOS = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios" / "default.yaml"
 
@@ -197,7 +201,7 @@ def validate_url(value: str, *, what: str, loc: _Loc | None = None) -> str:
 def origin_problem(value: Any, *, stubs: bool = True) -> str | None:
     """Why ``value`` is not an origin (``scheme://host[:port]``, or with ``stubs``
     ``stub:allowed``/``stub:denied``), or None when it is one."""
-    if stubs and value in (STUB_ALLOWED, STUB_DENIED):
+    if stubs and value in STUB_SPECS:
         return None
     if not isinstance(value, str):
         return (f"must be {STUB_ALLOWED}, {STUB_DENIED} or an origin like https://app.example.com" if stubs
@@ -248,6 +252,12 @@ def _load_origins(raw: Any, loc: _Loc) -> list[Origin]:
             label = group if i == 0 else f"{group}-{i + 1}"
             origins.append(Origin(label=label, group=group, spec=spec))
     return origins
+
+
+def _opt_in_groups(origins: list[Origin]) -> set[str]:
+    """Groups whose origins are all stub:public: only scenarios naming them use them."""
+    groups = {o.group for o in origins}
+    return {g for g in groups if all(o.spec == STUB_PUBLIC for o in origins if o.group == g)}
 
 
 def _check_expect(expect: Any, where: str, loc: _Loc, keys: set[str]) -> None:
@@ -349,7 +359,7 @@ def _load_scenario(raw: Any, index: int, top: dict[str, Any], origins: list[Orig
 
     groups = sorted({o.group for o in origins})
     labels = {o.label for o in origins}
-    chosen = raw.get("origins", [o.group for o in origins])
+    chosen = raw.get("origins", sorted({o.group for o in origins if o.group not in _opt_in_groups(origins)}))
     if isinstance(chosen, str):
         chosen = [chosen]
     if not isinstance(chosen, list) or not chosen or any(g not in groups for g in chosen):

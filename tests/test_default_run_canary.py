@@ -165,3 +165,24 @@ def test_a_cdn_without_origin_in_its_cache_key_serves_the_first_origins_answer_t
     assert first == {"allowed"}
     assert {(c.browser, c.reason, c.layer) for c in after} == {(e, reason, "cdn") for e in ENGINES}
     assert all("cache key" in (c.explanation or "") and "Origin" in (c.explanation or "") for c in after)
+
+
+def test_local_network_access_is_its_own_reason_with_the_permission_state_in_chromium_only(
+        shuffled_default_run) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.scenario == "local-network-access/public-page"]
+    assert {c.browser: c.verdict for c in cells} == {"chromium": "blocked", "firefox": "allowed",
+                                                     "webkit": "allowed"}
+    blocked = [c for c in cells if c.browser == "chromium"]
+    assert [(c.reason, c.layer) for c in blocked] == [("local-network-access", "browser")]
+    assert blocked[0].explanation.startswith("Not a CORS misconfiguration")
+    assert "'prompt' before the fetch" in blocked[0].explanation
+    assert blocked[0].exchange == []  # refused before it was sent
+    loopback = [c for c in shuffled_default_run.cells if c.scenario == "local-network-access/loopback-page"]
+    assert {c.verdict for c in loopback} == {"allowed"} and {c.browser for c in loopback} == set(ENGINES)
+
+
+def test_the_blocked_cells_show_every_reason_class_the_catalogue_adds(shuffled_default_run) -> None:
+    reasons = {c.reason for c in shuffled_default_run.cells if c.verdict == "blocked"}
+    assert {"multiple-allow-origin", "preflight-multiple-allow-origin", "preflight-redirect",
+            "local-network-access", "allow-origin-mismatch"} <= reasons
+    assert all(c.layer and c.explanation for c in shuffled_default_run.cells if c.verdict == "blocked")

@@ -137,3 +137,11 @@ def test_the_fixed_allowlist_compares_whole_normalised_origins_and_echoes_the_re
     for origin in (APP, FRONTEND, "http://localhost:3000"):
         assert call(api, "GET", "/items", {"Origin": origin}).header("Access-Control-Allow-Origin") == origin
     assert call(api, "GET", "/items", {"Origin": "http://localhost:9999"}).cors_headers() == {}
+
+
+# -- the public read-only API the Local Network Access cells call -------------------------
+def test_the_public_read_api_allows_any_origin_without_credentials(apis):
+    api = apis["local-network-access"]
+    resp = call(api, "GET", "/items", {"Origin": "http://203.0.113.7:8080"})
+    assert (resp.status, resp.header("Access-Control-Allow-Origin")) == (200, "*")
+    assert resp.header("Access-Control-Allow-Credentials") is None
