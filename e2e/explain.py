@@ -174,6 +174,10 @@ def _compatible(engine_reason: str, verdict: OracleResult, engine: str | None) -
     found = {verdict.reason, *verdict.also_failed}
     if engine_reason in found:
         return True
+    # Firefox checks a redirected preflight's Allow-Origin before it says
+    # "redirect": a redirect without CORS headers reads as missing-allow-origin.
+    if verdict.reason == R.PREFLIGHT_REDIRECT and _bare(engine_reason) == R.MISSING_ALLOW_ORIGIN:
+        return True
     # Firefox and WebKit do not say whether the preflight or the actual response failed.
     bare = {_bare(code) for code in found if code}
     if _bare(engine_reason) in bare:

@@ -76,3 +76,11 @@ def test_local_network_access_is_never_called_a_cors_misconfiguration_and_gives_
     assert (why.reason, why.layer) == ("local-network-access", "browser")
     assert why.explanation.startswith("Not a CORS misconfiguration")
     assert "'prompt' before the fetch, 'denied' after it" in why.explanation
+
+
+def test_firefoxs_missing_allow_origin_for_a_redirected_preflight_is_the_redirect() -> None:
+    redirect = preflight(301, [("Location", "/prod/items/")], LAYER_CDN, "trailing-slash-redirect")
+    why = explain(facts(redirect, method="PUT", headers=(("Content-Type", "application/json"),),
+                        engine="firefox", engine_reason="missing-allow-origin"))
+    assert (why.reason, why.layer) == ("preflight-redirect", LAYER_CDN)
+    assert "trailing-slash rule" in why.explanation and "reported" not in why.explanation

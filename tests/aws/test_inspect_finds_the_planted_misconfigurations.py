@@ -53,6 +53,25 @@ PLANTED: dict[str, set[tuple[str, str]]] = {
     "unknown-path": set(),
     "unknown-path-fixed": set(),
     "wildcard-credentials": {("wildcard-with-credentials", "OPTIONS /items")},
+    # The failure catalogue (issue 16). A WAF web ACL and a CloudFront front are
+    # not API Gateway configuration (deploy-fixtures creates neither), and the
+    # allowlist and header-map bugs live in Lambda code: inspect is silent there.
+    "api-key-on-options": {("authorizer-on-preflight", "OPTIONS /items"),
+                           ("errors-without-cors", "gatewayResponses/INVALID_API_KEY")},
+    "rest-authorizer-on-options": {("authorizer-on-preflight", "OPTIONS /items"),
+                                   ("errors-without-cors", "gatewayResponses/ACCESS_DENIED"),
+                                   ("errors-without-cors", "gatewayResponses/UNAUTHORIZED")},
+    "rest-authorizer-on-options-fixed": {("errors-without-cors", "gatewayResponses/ACCESS_DENIED")},
+    "gateway-response-origin-list": {("origin-not-allowed", "gatewayResponses/DEFAULT_4XX")},
+    "gateway-response-origin-list-fixed": set(),
+    "sam-cors-origin-list": {("origin-not-allowed", "OPTIONS /items")},
+    "sam-cors-origin-list-fixed": set(),
+    **{name: set() for name in (
+        "lambda-both-header-maps", "lambda-both-header-maps-fixed", "lambda-allowlist-case",
+        "lambda-allowlist-ignores-port", "lambda-allowlist-fixed", "waf-blocks-preflight",
+        "waf-blocks-preflight-fixed", "front-trailing-slash-redirect", "front-https-redirect",
+        "front-redirect-fixed", "cdn-origin-not-in-cache-key", "cdn-origin-in-cache-key",
+        "cdn-options-not-allowed", "local-network-access")},
     # tests/aws/apis: the codes no fixture plants
     "rest-no-preflight": {("missing-preflight", "/items")},
     "rest-reflected-insecure": {("origin-reflected", "OPTIONS /items"), ("insecure-origin", "OPTIONS /legacy"),
