@@ -83,3 +83,13 @@ def test_a_front_with_allowed_methods_cloudfront_does_not_offer_is_refused_at_lo
     path.write_text("name: bad\ntype: rest\nfunctions: {}\nresources: {}\nfront: {allowedMethods: [GET, PUT]}\n")
     with pytest.raises(ApiDefinitionError, match="allowedMethods"):
         load_api(path)
+
+
+def test_an_http_api_behind_the_cache_shows_the_same_bug_preflight_included(apis):
+    api, g = apis["http-behind-cdn"], group()
+    first = preflight(api, f"/items?{g}", FRONTEND, "PUT")
+    second = preflight(api, f"/items?{g}", APP, "PUT")
+    assert (first.status, first.header("Access-Control-Allow-Origin")) == (204, FRONTEND)
+    assert (second.header("X-Cache"), second.header("Access-Control-Allow-Origin")) == ("Hit from cloudfront", FRONTEND)
+    call(api, "GET", f"/items?{g}", {"Origin": FRONTEND})
+    assert call(api, "GET", f"/items?{g}", {"Origin": APP}).header("Access-Control-Allow-Origin") == FRONTEND
