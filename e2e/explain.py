@@ -552,12 +552,12 @@ def _lambda_origin_list_text(ctx: _Context, path: str) -> str:
     values = _allow_origin_values(ctx)
     ex = ctx.exchange
     assert ex is not None
-    if len(values) > 1 and len(set(values)) == 1:
-        return (f"The Lambda's {path} ({ex.status}) sent Access-Control-Allow-Origin {len(values)} times "
-                f"({', '.join(values)}): it set the header in both headers and multiValueHeaders, and API "
-                f"Gateway sends the merged list. Put each header in one map only (multiValueHeaders alone, "
-                f"or headers alone); a framework adapter that fills both needs its fix (e.g. "
-                f"aws-lambda-go-api-proxy after PR 73).")
+    if len(values) > 1 and (len(set(values)) == 1 or "*" in values):
+        return (f"The Lambda's {path} ({ex.status}) sent {len(values)} Access-Control-Allow-Origin values "
+                f"({', '.join(values)}): it set the header in both headers and multiValueHeaders (a wrapper or "
+                f"framework adapter filling one, the handler the other), and API Gateway sends the merged list. "
+                f"Put each header in one map only (multiValueHeaders alone, or headers alone), set by one "
+                f"piece of code (e.g. aws-lambda-go-api-proxy after its PR 73).")
     return (f"The Lambda's {path} ({ex.status}) sent several origins in Access-Control-Allow-Origin "
             f"({', '.join(values) or ctx.parameter}): a browser accepts exactly one. Check the request's "
             f"Origin against the allowlist in the Lambda and echo that one origin (with Vary: Origin).")
