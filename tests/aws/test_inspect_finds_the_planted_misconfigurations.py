@@ -25,7 +25,15 @@ UNGUARDED_5XX = {"api-key-required", "api-key-required-fixed", "error-path-no-co
                  "lambda-throws", "multi-origin-foreign", "multi-origin-foreign-fixed", "no-cors-headers",
                  "preflight-missing-delete", "preflight-missing-header", "reference", "reference-node",
                  "throttled", "throttled-fixed", "unknown-path", "unknown-path-fixed", "wildcard-credentials",
-                 "rest-authorizer-headers", "rest-no-preflight", "rest-reflected-insecure"}
+                 "rest-authorizer-headers", "rest-no-preflight", "rest-reflected-insecure",
+                 # the failure catalogue's REST fixtures (none adds DEFAULT_5XX headers)
+                 "api-key-on-options", "rest-authorizer-on-options", "rest-authorizer-on-options-fixed",
+                 "gateway-response-origin-list", "gateway-response-origin-list-fixed", "sam-cors-origin-list",
+                 "sam-cors-origin-list-fixed", "lambda-both-header-maps", "lambda-both-header-maps-fixed",
+                 "lambda-allowlist-case", "lambda-allowlist-ignores-port", "lambda-allowlist-fixed",
+                 "waf-blocks-preflight", "waf-blocks-preflight-fixed", "front-trailing-slash-redirect",
+                 "front-https-redirect", "front-redirect-fixed", "cdn-origin-not-in-cache-key",
+                 "cdn-origin-in-cache-key", "cdn-options-not-allowed", "local-network-access"}
 # fixture -> the (code, resource) pairs inspect --origin FRONTEND must report, no more
 # (plus CRASH_5XX for the UNGUARDED_5XX ones).
 PLANTED: dict[str, set[tuple[str, str]]] = {
