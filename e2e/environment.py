@@ -4,6 +4,8 @@ deployed API by URL), plus the servers' own record of each cell's exchanges.
 """
 from __future__ import annotations
 
+import hashlib
+import uuid
 from urllib.parse import quote, urlsplit
 
 from dataclasses import replace
@@ -12,8 +14,9 @@ from pathlib import Path
 from e2e.engines import EngineOptions
 from e2e.errors import BadInput
 from e2e.origins import OriginServer
-from e2e.exchange import CELL_PARAM, Exchange
-from e2e.scenarios import (LOCAL_TARGETS, SCRIPTED_TARGET, STUB_ALLOWED, STUB_DENIED, TEMPLATE_API, Origin,
+from e2e.exchange import CELL_PARAM, GROUP_PARAM, Exchange
+from e2e.scenarios import (LOCAL_TARGETS, SCRIPTED_TARGET, STUB_ALLOWED, STUB_DENIED, STUB_PUBLIC, STUB_SPECS,
+                           TEMPLATE_API, Origin,
                            Scenario, ScenarioFile, TemplateRef, validate_url)
 from frontend_stub.app import StubFrontend
 
@@ -45,17 +48,22 @@ class Environment:
                                f"needs the fixture API each scenario calls")
         self.stub: StubFrontend | None = None
         self._origin_server: OriginServer | None = None
-        self.impersonated = sorted({o.spec for o in sfile.origins if o.spec not in (STUB_ALLOWED, STUB_DENIED)})
+        self.impersonated = sorted({o.spec for o in sfile.origins if o.spec not in STUB_SPECS})
+        self._public_stub: StubFrontend | None = None   # the page Chromium counts as public
         self._gateway = None
         self._scripted = None
         self._api_urls: dict[str, str] = {}
         self._api_kinds: dict[str, str] = {}
         self._scripted_prefix: dict[str, str] = {}
+        self._run_id = uuid.uuid4().hex
 
     # -- life cycle ----------------------------------------------------------
     def start(self) -> "Environment":
         try:
             self.stub = StubFrontend().start()
+            if any(o.spec == STUB_PUBLIC for o in self.sfile.origins):
+                # Its own port, so only this page's address is overridden to public.
+                self._public_stub = StubFrontend(allowed_host="127.0.0.1").start()
             if self.impersonated:
                 from frontend_stub.app import create_app
 
@@ -109,13 +117,13 @@ class Environment:
             self._scripted.script(prefix + scenario.path.split("?")[0], scenario.respond)
 
     def close(self) -> None:
-        for closer in (self._gateway, self._scripted, self._origin_server, self.stub):
+        for closer in (self._gateway, self._scripted, self._origin_server, self.stub, self._public_stub):
             if closer is not None:
                 try:
                     closer.close()
                 except Exception:  # noqa: BLE001 - tear everything down whatever fails
                     pass
-        self._gateway = self._scripted = self._origin_server = self.stub = None
+        self._gateway = self._scripted = self._origin_server = self.stub = self._public_stub = None
 
     def __enter__(self) -> "Environment":
         return self.start()
@@ -130,14 +138,24 @@ class Environment:
             return self.stub.allowed_origin
         if origin.spec == STUB_DENIED:
             return self.stub.denied_origin
+        if origin.spec == STUB_PUBLIC:
+            assert self._public_stub is not None
+            return self._public_stub.allowed_origin
         return origin.spec  # served for real by the origin server (e2e.origins)
 
     def engine_options(self, base: EngineOptions) -> EngineOptions:
-        """The engines' options plus what impersonated origins need at launch."""
+        """The engines' options plus what impersonated origins and the public
+        page need at launch."""
+        if self._public_stub is not None:
+            # Chromium's switch for an address's IP address space (what Local
+            # Network Access checks): the public page's address:port is public.
+            address = self._public_stub.allowed_origin.split("://", 1)[1]
+            base = replace(base, chromium_args=[*base.chromium_args,
+                                                f"--ip-address-space-overrides={address}=public"])
         if self._origin_server is None:
             return base
         server = self._origin_server
-        return replace(base, ignore_https_errors=True, chromium_args=server.chromium_args(),
+        return replace(base, ignore_https_errors=True, chromium_args=[*base.chromium_args, *server.chromium_args()],
                        firefox_prefs=server.firefox_prefs(), webkit_proxy=server.proxy_url,
                        webkit_args=[f"--proxy={server.proxy_url}", "--ignore-tls-errors",
                                     # loopback (the API, the stub) never goes through the proxy
@@ -166,11 +184,19 @@ class Environment:
             base = self._origin_server.https_front(parts.port or 80) + parts.path
         return base
 
-    def request_url(self, scenario: Scenario, token: str, page_origin: str | None = None) -> str:
-        """The scenario's URL, tagged with the cell's token (see CELL_PARAM)."""
+    def request_url(self, scenario: Scenario, token: str, page_origin: str | None = None,
+                    group: str | None = None) -> str:
+        """The scenario's URL, tagged with the cell's token (see CELL_PARAM)
+        and, for an ordered group's cell, the group's (GROUP_PARAM)."""
         url = self.base_url(scenario, page_origin) + scenario.path
         sep = "&" if "?" in url else "?"
-        return f"{url}{sep}{CELL_PARAM}={quote(token)}"
+        url = f"{url}{sep}{CELL_PARAM}={quote(token)}"
+        return f"{url}&{GROUP_PARAM}={quote(group)}" if group else url
+
+    def group_token(self, unit: str) -> str:
+        """One token per ordered group per engine per run: the same for the
+        group's cells, never the same for another run's."""
+        return hashlib.sha1(f"{self._run_id}|{unit}".encode()).hexdigest()[:16]
 
     # -- the servers' record -------------------------------------------------------
     @property

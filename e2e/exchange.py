@@ -20,6 +20,10 @@ CELL_PARAM = "cors-e2e-cell"
 # Marks the no-cors GET a page sends, for a deployed API only, after a rejected
 # fetch to learn whether the server was reachable (see ProbeSpec.reach_url).
 REACH_PARAM = "cors-e2e-reach"
+# Tags every cell of one ordered group in one engine (scenario ``ordered: true``):
+# a caching front in front of the API keys its cache on it, so the group's
+# cells share cache entries and no other run's cells do.
+GROUP_PARAM = "cors-e2e-group"
 
 # Which layer of an API Gateway + Lambda stack produced a response.
 LAYER_OPTIONS_METHOD = "gateway-options-method"   # REST API MOCK OPTIONS method
@@ -28,6 +32,7 @@ LAYER_GATEWAY_ERROR = "gateway-error"             # a response API Gateway gener
 LAYER_HTTP_API_CORS = "http-api-cors"             # HTTP API corsConfiguration answered
 LAYER_SCRIPTED = "scripted"                       # the scripted test server
 LAYER_REMOTE = "remote"                           # a deployed API: layer not known
+LAYER_CDN = "cdn"                                 # a CDN / proxy in front of the API (CloudFront)
 
 REDACTED = "<redacted>"
 SECRET_HEADERS = frozenset(

@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from typing import Literal
 
 from e2e import oracle, reasons as R
-from e2e.exchange import (LAYER_GATEWAY_ERROR, LAYER_HTTP_API_CORS, LAYER_LAMBDA, LAYER_OPTIONS_METHOD,
-                          LAYER_REMOTE, Exchange, header_value)
+from e2e.exchange import (LAYER_CDN, LAYER_GATEWAY_ERROR, LAYER_HTTP_API_CORS, LAYER_LAMBDA, LAYER_OPTIONS_METHOD,
+                          LAYER_REMOTE, Exchange, header_value, redact_url)
 from e2e.oracle import ALLOW_HEADERS, ALLOW_METHODS, ALLOW_ORIGIN, OracleResult
 
 Target = Literal["rest", "http", "scripted", "remote"]
 LAYER_NONE = "none"   # no response reached the browser (network error, timeout)
+LAYER_BROWSER = "browser"   # the browser refused before sending (Local Network Access)
 
 # Headers API Gateway puts on responses it generates itself.
 AMZN_ERROR_TYPE = "x-amzn-ErrorType"
@@ -55,6 +57,7 @@ class CellFacts:
     engine_reason: str | None = None           # an e2e.reasons code; None when the engine gave none
     engine_failed_parameter: str | None = None
     target: Target = "remote"
+    local_network_permission: str | None = None  # the page's Local Network Access permission state
 
     @property
     def preflight(self) -> Exchange | None:
@@ -91,6 +94,8 @@ class _Context:
 
 def explain(facts: CellFacts) -> Explanation:
     """Explain one cell that did not come out allowed."""
+    if facts.engine_reason == R.LOCAL_NETWORK_ACCESS:
+        return _local_network_access(facts)
     if facts.browser_verdict in ("network-error", "timeout") and not facts.exchanges:
         return _no_response(facts)
     verdict = judge_cell(facts)
@@ -169,6 +174,10 @@ def _compatible(engine_reason: str, verdict: OracleResult, engine: str | None) -
     found = {verdict.reason, *verdict.also_failed}
     if engine_reason in found:
         return True
+    # Firefox checks a redirected preflight's Allow-Origin before it says
+    # "redirect": a redirect without CORS headers reads as missing-allow-origin.
+    if verdict.reason == R.PREFLIGHT_REDIRECT and _bare(engine_reason) == R.MISSING_ALLOW_ORIGIN:
+        return True
     # Firefox and WebKit do not say whether the preflight or the actual response failed.
     bare = {_bare(code) for code in found if code}
     if _bare(engine_reason) in bare:
@@ -211,7 +220,9 @@ def _layer_of(exchange: Exchange | None, target: str) -> tuple[str, str | None]:
         return exchange.layer, exchange.detail or _gateway_type(exchange)
     if exchange.layer != LAYER_REMOTE:
         return exchange.layer, None
-    # A deployed API: recognise API Gateway's own errors by their marks.
+    # A deployed API: recognise CloudFront's own answers and API Gateway's errors by their marks.
+    if _cdn_kind(exchange) is not None:
+        return LAYER_CDN, None
     gateway_type = _gateway_type(exchange)
     if gateway_type is not None:
         return LAYER_GATEWAY_ERROR, gateway_type
@@ -273,6 +284,8 @@ def _diagnosis(ctx: _Context) -> str:
         return _http_api_cors_text(ctx)
     if ctx.layer == LAYER_LAMBDA:
         return _lambda_text(ctx)
+    if ctx.layer == LAYER_CDN:
+        return _cdn_text(ctx)
     return _spec_text(ctx) + "."
 
 
@@ -337,12 +350,46 @@ def _authorization_hint(ctx: _Context) -> str:
     return ""
 
 
+# A 429 and a WAF 403 on the preflight look alike in the browser (no CORS headers, a
+# failed preflight); the fix is in different places.
+_THROTTLED_PREFLIGHT = (
+    "the preflight was throttled (429 Too Many Requests), not refused by a rule: preflights count against "
+    "the stage's and the usage plan's rate and burst limits like any request; raise throttlingRateLimit / "
+    "throttlingBurstLimit (stage or method settings, usage plan) and let browsers cache preflights longer "
+    "(Access-Control-Max-Age, CDK maxAge) so fewer are sent. CORS headers on THROTTLED do not help here: a "
+    "429 preflight fails whatever it carries (a WAF block would be 403 WAF_FILTERED)")
+_WAF_PREFLIGHT = (
+    "AWS WAF's web ACL on the stage blocked the preflight (403 Forbidden, WAF_FILTERED) before API Gateway "
+    "routed it, not throttling: a preflight carries no credentials, custom headers or body, so a rule that "
+    "needs one must skip OPTIONS (a scope-down statement NOT method = OPTIONS; the rule's name is in the web "
+    "ACL's sampled requests or WAF logs). CORS headers on WAF_FILTERED do not help here: a 403 preflight "
+    "fails whatever it carries (throttling would be 429 THROTTLED)")
+_WAF_ACTUAL = (
+    "AWS WAF's web ACL on the stage blocked the request before API Gateway routed it (the rule's name is "
+    "in the web ACL's sampled requests or WAF logs); fix the rule or the request, and add CORS headers to "
+    "the WAF_FILTERED (or DEFAULT_4XX) gateway response so the page can read the 403")
+_WAF_LOOKALIKE = (" A 403 Forbidden with ForbiddenException is also what an AWS WAF block looks like "
+                  "(WAF_FILTERED): if the method needs no API key, look at the stage's web ACL.")
+
+
+# Where a default authorizer reaches the CORS OPTIONS method, and the setting that keeps it off.
+_AUTHORIZER_ON_OPTIONS = (" (authorizationType NONE on the OPTIONS method; SAM: "
+                          "Auth.AddDefaultAuthorizerToCorsPreflight: false, it defaults to true; CDK: "
+                          "defaultMethodOptions reached the CORS OPTIONS before aws-cdk#8615, so upgrade "
+                          "aws-cdk-lib or set the authorizer per method)")
+
+
 def _gateway_error_text(ctx: _Context) -> str:
     ex = ctx.exchange
     assert ex is not None
     kind = ctx.gateway_type or f"{ex.status}"
     has_cors = header_value(ex.response_headers, ALLOW_ORIGIN) is not None
     lead = f"API Gateway answered {ex.status} itself ({kind})" + ("" if has_cors else " without CORS headers")
+    if ctx.gateway_type == "WAF_FILTERED":
+        lead = (f"AWS WAF blocked the {'preflight' if ctx.stage == 'preflight' else 'request'} and API Gateway "
+                f"answered {ex.status} (WAF_FILTERED)" + ("" if has_cors else " without CORS headers"))
+    if has_cors and _bare(ctx.reason) == R.MULTIPLE_ALLOW_ORIGIN:
+        return _gateway_response_origin_list_text(ctx, lead)
     if ctx.facts.target == "http":
         return _http_api_error_text(ctx, lead)
     preflight = ctx.stage == "preflight"
@@ -367,17 +414,21 @@ def _gateway_error_text(ctx: _Context) -> str:
         "API_CONFIGURATION_ERROR": "the Lambda's isBase64Encoded body is not valid base64 (binaryMediaTypes "
                                    "matched, so API Gateway decoded it); fix the body and add CORS headers "
                                    "to the DEFAULT_5XX gateway response",
+        "WAF_FILTERED": _WAF_ACTUAL,
     }
     if preflight:
         cause_and_fix |= {
+            "THROTTLED": _THROTTLED_PREFLIGHT,
+            "WAF_FILTERED": _WAF_PREFLIGHT,
             "MISSING_AUTHENTICATION_TOKEN": "this resource has no OPTIONS method; add a CORS preflight to it "
                                             "(defaultCorsPreflightOptions / addCorsPreflight, or Enable CORS)",
             "UNAUTHORIZED": "the OPTIONS method is behind an authorizer, but a preflight never carries "
-                            "credentials; leave OPTIONS without an authorizer",
+                            "credentials; leave OPTIONS without an authorizer" + _AUTHORIZER_ON_OPTIONS,
             "ACCESS_DENIED": "the OPTIONS method is behind an authorizer, but a preflight never carries "
-                             "credentials; leave OPTIONS without an authorizer",
+                             "credentials; leave OPTIONS without an authorizer" + _AUTHORIZER_ON_OPTIONS,
             "INVALID_API_KEY": "the OPTIONS method requires an API key, but a preflight cannot send one; set "
-                               "apiKeyRequired to false on OPTIONS",
+                               "apiKeyRequired to false on OPTIONS (SAM: Auth.AddApiKeyRequiredToCorsPreflight: "
+                               "false; it defaults to true)",
         }
     else:
         cause_and_fix |= {
@@ -393,7 +444,10 @@ def _gateway_error_text(ctx: _Context) -> str:
         }
     default = (f"add CORS headers to the {ctx.gateway_type or 'DEFAULT_4XX/DEFAULT_5XX'} gateway response"
                if not has_cors else _spec_text(ctx))
-    return f"{lead}: {cause_and_fix.get(ctx.gateway_type or '', default)}."
+    text = f"{lead}: {cause_and_fix.get(ctx.gateway_type or '', default)}."
+    if ctx.facts.target == "remote" and ctx.gateway_type == "INVALID_API_KEY":
+        text += _WAF_LOOKALIKE
+    return text
 
 
 def _http_api_error_text(ctx: _Context, lead: str) -> str:
@@ -423,6 +477,8 @@ def _options_method_text(ctx: _Context) -> str:
         fix = (f"it sent Access-Control-Allow-Origin {ctx.parameter!r} for origin {_origin(ctx)!r}: a CDK "
                f"preflight sends its first allowOrigins entry to every origin it does not list; add "
                f"{_origin(ctx)} to allowOrigins")
+    elif reason == R.preflight(R.MULTIPLE_ALLOW_ORIGIN):
+        fix = _options_origin_list_fix(ctx)
     elif reason == R.preflight(R.WILDCARD_WITH_CREDENTIALS):
         fix = ("`*` cannot be used with credentials: list the exact origins in allowOrigins (the preflight "
                "then echoes a listed origin) and keep allowCredentials")
@@ -474,6 +530,154 @@ def _lambda_text(ctx: _Context) -> str:
                     f"Access-Control-Allow-Origin from the Lambda on every path.")
         return (f"The Lambda's {path} returned {ex.status} without Access-Control-Allow-Origin: API Gateway "
                 f"adds no CORS headers to proxy responses; return them from the Lambda on every path, "
-                f"errors included.")
+                f"errors included." + _allowlist_miss_hint(ctx))
+    if _bare(ctx.reason) == R.MULTIPLE_ALLOW_ORIGIN:
+        return _lambda_origin_list_text(ctx, path)
+    if _bare(ctx.reason) == R.ALLOW_ORIGIN_MISMATCH and (near := _near_miss(ctx)) is not None:
+        return (f"The Lambda's {path} ({ex.status}) sent Access-Control-Allow-Origin {ctx.parameter!r} to a page "
+                f"on {_origin(ctx)!r}: {near} Compare the request's whole Origin (scheme, host, port) with "
+                f"normalised allowlist entries and echo the request's Origin, never the entry.")
     return f"The Lambda's response on its {path} ({ex.status}) fails: {_spec_text(ctx)}."
 
+
+
+# --- the failure catalogue's classes (issue 16): which setting to change ---------------------
+def _allow_origin_values(ctx: _Context) -> list[str]:
+    """Every origin the failing response's Access-Control-Allow-Origin lines list."""
+    value = header_value(ctx.exchange.response_headers, ALLOW_ORIGIN) if ctx.exchange else None
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _lambda_origin_list_text(ctx: _Context, path: str) -> str:
+    values = _allow_origin_values(ctx)
+    ex = ctx.exchange
+    assert ex is not None
+    if len(values) > 1 and (len(set(values)) == 1 or "*" in values):
+        return (f"The Lambda's {path} ({ex.status}) sent {len(values)} Access-Control-Allow-Origin values "
+                f"({', '.join(values)}): it set the header in both headers and multiValueHeaders (a wrapper or "
+                f"framework adapter filling one, the handler the other), and API Gateway sends the merged list. "
+                f"Put each header in one map only (multiValueHeaders alone, or headers alone), set by one "
+                f"piece of code (e.g. aws-lambda-go-api-proxy after its PR 73).")
+    return (f"The Lambda's {path} ({ex.status}) sent several origins in Access-Control-Allow-Origin "
+            f"({', '.join(values) or ctx.parameter}): a browser accepts exactly one. Check the request's "
+            f"Origin against the allowlist in the Lambda and echo that one origin (with Vary: Origin).")
+
+
+def _gateway_response_origin_list_text(ctx: _Context, lead: str) -> str:
+    values = _allow_origin_values(ctx)
+    kind = ctx.gateway_type or "DEFAULT_4XX/DEFAULT_5XX"
+    return (f"{lead}, and its gateway response maps Access-Control-Allow-Origin to several origins "
+            f"({', '.join(values)}): a browser accepts exactly one. A gateway response header is one static "
+            f"value for every caller: set gatewayresponse.header.Access-Control-Allow-Origin on {kind} (or the DEFAULT_4XX/5XX it falls back to) to "
+            f"one origin in quotes (the main frontend's), not a comma-joined allowlist.")
+
+
+def _options_origin_list_fix(ctx: _Context) -> str:
+    values = _allow_origin_values(ctx)
+    return (f"its Access-Control-Allow-Origin lists several origins ({', '.join(values)}): a MOCK integration "
+            f"response sends the mapped value as it is to every origin, and a browser accepts exactly one. "
+            f"SAM's Cors AllowOrigin (and the console's field) takes one origin, not a comma-joined list; for "
+            f"several, echo the request's Origin from a response template when it is listed (CDK's "
+            f"defaultCorsPreflightOptions with several allowOrigins does this)")
+
+
+def _near_miss(ctx: _Context) -> str | None:
+    """How an Allow-Origin the Lambda sent almost matches the page's origin (an
+    allowlist that ignores the port or the case), or None."""
+    sent, page = ctx.parameter or "", _origin(ctx)
+    if not sent or sent == page or not oracle._looks_like_url(sent):
+        return None
+    if sent.lower() == page.lower():
+        return ("they differ only in case. Browsers send the origin lower-case and compare byte for byte, "
+                "so an allowlist entry written in another case must not be echoed.")
+    ours, theirs = urlsplit(sent), urlsplit(page)
+    if (ours.hostname or "").lower() == (theirs.hostname or "").lower():
+        return ("the same host at another port or scheme: the allowlist check matched by host name and sent its "
+                "own entry.")
+    return None
+
+
+def _allowlist_miss_hint(ctx: _Context) -> str:
+    """A Lambda that sends Vary: Origin but no Allow-Origin checks an allowlist, and this origin failed it."""
+    ex = ctx.exchange
+    if ex is None or "origin" not in (header_value(ex.response_headers, "Vary") or "").lower():
+        return ""
+    return (f" It sent Vary: Origin, so it checks an allowlist and {_origin(ctx)} failed it; if that origin "
+            f"should be allowed, its entry must be the exact serialized origin (lower-case scheme and host, the "
+            f"port unless it is the default, no trailing slash) or the check must normalise entries: one typed "
+            f"with capitals or a trailing slash never matches what a browser sends.")
+
+
+# --- a CDN or proxy in front of the API (e2e.gateway.front; CloudFront when deployed) ---------
+CDN_REDIRECTS = ("redirect-to-https", "trailing-slash-redirect")
+
+
+def _cdn_kind(exchange: Exchange) -> str | None:
+    """What the front did: cache-hit, method-not-allowed, a redirect kind, or
+    None when the API answered (the front only passed it on)."""
+    if exchange.layer == LAYER_CDN and exchange.detail:
+        return exchange.detail
+    x_cache = (header_value(exchange.response_headers, "X-Cache") or "").lower()
+    if "cloudfront" not in x_cache:
+        return None
+    if x_cache.startswith(("hit", "refreshhit")):
+        return "cache-hit"
+    if x_cache.startswith("redirect"):
+        return "redirect"
+    if x_cache.startswith("error") and exchange.status == 403:
+        return "method-not-allowed"
+    return None
+
+
+def _cdn_text(ctx: _Context) -> str:
+    ex = ctx.exchange
+    assert ex is not None
+    kind = _cdn_kind(ex) or ""
+    what = "preflight" if ctx.stage == "preflight" else "request"
+    if kind in CDN_REDIRECTS or kind == "redirect":
+        location = header_value(ex.response_headers, "Location") or "?"
+        if kind == "redirect-to-https" or location.startswith("https:"):
+            rule = ("CloudFront's viewer protocol policy redirect-to-https (the frontend calls http://); call "
+                    "the https URL from the frontend, or set the policy to allow-all / https-only")
+        else:
+            rule = ("a trailing-slash rule in front of the API (a proxy, a CloudFront Function, a custom "
+                    "domain's path mapping); call the canonical URL the redirect names, or drop the rule for "
+                    "the API's paths")
+        why = ("browsers never follow a preflight's redirect" if ctx.stage == "preflight" else
+               "a redirect without CORS headers fails the CORS check before the browser would follow it")
+        return (f"The CDN / proxy in front of the API answered the {what} with a {ex.status} redirect to "
+                f"{redact_url(location)} instead of passing it to API Gateway: {why}. The redirect comes from "
+                f"{rule}.")
+    if kind == "method-not-allowed":
+        return (f"CloudFront answered the {what} ({ex.method}) 403 itself: the distribution's cache behavior "
+                f"does not allow {ex.method} (its default AllowedMethods are GET, HEAD), so it never reached "
+                f"API Gateway. Set AllowedMethods to GET, HEAD, OPTIONS (all seven for PUT, POST, DELETE); "
+                f"cache OPTIONS only with Origin, Access-Control-Request-Method and -Headers in the cache key.")
+    if kind == "cache-hit":
+        age = header_value(ex.response_headers, "Age")
+        values = ", ".join(_allow_origin_values(ctx)) or "none"
+        keyed = ("Origin, Access-Control-Request-Method and Access-Control-Request-Headers" if
+                 ctx.stage == "preflight" else "Origin")
+        return (f"CloudFront served this {what}'s response from its cache (X-Cache: Hit from cloudfront"
+                f"{f', Age {age} s' if age else ''}): it was made for another origin (its "
+                f"Access-Control-Allow-Origin is {values}, the page is {_origin(ctx)}). The cache key leaves "
+                f"Origin out and CloudFront ignores Vary: Origin, so the first origin's answer goes to every "
+                f"origin. Put {keyed} in the cache policy's headers (a custom cache policy; or "
+                f"Managed-CachingDisabled for the API's paths).")
+    return f"A CDN / proxy in front of the API answered: {_spec_text(ctx)}."
+
+
+# --- not the API at all: Chromium's Local Network Access -------------------------------------
+def _local_network_access(facts: CellFacts) -> Explanation:
+    before, _, after = (facts.local_network_permission or "unknown").partition("->")
+    sent = [e for e in facts.exchanges if not e.is_preflight]
+    reached = "it never reached the API" if not facts.exchanges else "the API's answer was withheld"
+    states = f"{before!r} before the fetch" + (f", {after!r} after it" if after and after != before else "")
+    never = " (never granted; a prompt nobody answers counts as a denial)" if before == "prompt" else ""
+    text = (f"Not a CORS misconfiguration of the API: Chromium's Local Network Access refused the request "
+            f"({reached}). The page counts as public and the API is on a loopback or private address, which "
+            f"needs the page's local-network permission: it was {states}{never}. No CORS header "
+            f"changes this. Grant the permission (the user's Allow; in tests Playwright's "
+            f"permissions=['local-network-access'] or CDP Browser.setPermission), serve the page from the "
+            f"same network, or call a public API (a deployed stage) from a public page.")
+    return Explanation(R.LOCAL_NETWORK_ACCESS, LAYER_BROWSER, text, sent[-1].status if sent else None)

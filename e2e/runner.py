@@ -35,7 +35,7 @@ from e2e.replay import replay
 from e2e.results import CellResult, RunResult
 from e2e.lanes import DEFAULT_JOBS, EngineWork
 from e2e.shard import Shard
-from e2e.scenarios import LOCAL_TARGETS, SCRIPTED_TARGET, Cell, ScenarioFile, expand
+from e2e.scenarios import LOCAL_TARGETS, SCRIPTED_TARGET, Cell, ScenarioFile, expand, units
 from e2e.verdict import ALLOWED, BLOCKED, NETWORK_ERROR, classify
 
 
@@ -48,7 +48,7 @@ def run_cell(engine: Engine, env: Environment, cell: Cell, evidence_dir: Path | 
     scenario = cell.scenario
     token = uuid.uuid4().hex[:20]
     page_url = env.page_url(cell.origin)
-    url = env.request_url(scenario, token, page_url)
+    url = env.request_url(scenario, token, page_url, group=env.group_token(cell.unit) if cell.unit else None)
     session_url = None
     if scenario.session:
         # Its own token, so the session exchange is not mistaken for the cell's;
@@ -76,7 +76,7 @@ def run_cell(engine: Engine, env: Environment, cell: Cell, evidence_dir: Path | 
                                headers=tuple(scenario.headers.items()), credentials=cell.credentials),
         browser_verdict=verdict.verdict, exchanges=tuple(exchanges or ()), engine=engine.name,
         engine_reason=verdict.reason, engine_failed_parameter=obs.failed_parameter,
-        target=kind)  # type: ignore[arg-type]
+        target=kind, local_network_permission=obs.probe.get("localNetworkPermission"))  # type: ignore[arg-type]
     probe = obs.probe
     error = None
     if probe.get("errorName") or probe.get("errorMessage"):
@@ -164,7 +164,10 @@ class MatrixRun:
         if self.shard is not None:
             cells = [c for c in cells if self.shard.holds(c.id)]
         if self.shuffle_seed is not None:
-            random.Random(self.shuffle_seed).shuffle(cells)
+            # An ordered scenario's cells move as one unit, in their order.
+            grouped = units(cells)
+            random.Random(self.shuffle_seed).shuffle(grouped)
+            cells = [cell for unit in grouped for cell in unit]
         return cells
 
     def may_trace(self) -> bool:

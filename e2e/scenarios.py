@@ -27,6 +27,10 @@ CREDENTIALS = ("omit", "same-origin", "include")
 ENGINES = ("chromium", "firefox", "webkit")
 STUB_ALLOWED = "stub:allowed"
 STUB_DENIED = "stub:denied"
+# The stub page on an address Chromium is told is public (--ip-address-space-overrides),
+# for Local Network Access cells. A group of these is used only by scenarios naming it.
+STUB_PUBLIC = "stub:public"
+STUB_SPECS = (STUB_ALLOWED, STUB_DENIED, STUB_PUBLIC)
 DEFAULT_ORIGINS = {"allowed": [STUB_ALLOWED], "denied": [STUB_DENIED]}
 STUB_PAGE = "/"            # the stub page: the fetch runs in the page at the origin
 OPAQUE_PAGE = "/opaque"    # the fetch runs in a sandboxed iframe there: an opaque origin, Origin: null
@@ -40,7 +44,7 @@ _TOP_KEYS = {"target", "api", "origins", "scenarios", "description", "timeout_ms
 # A scenario of a file with template: and no api: calls the template's one API.
 TEMPLATE_API = "(template)"
 _SCENARIO_KEYS = {"name", "api", "path", "method", "headers", "body", "credentials", "expect",
-                  "origins", "respond", "description", "timeout_ms", "session", "expect_cookie"}
+                  "origins", "respond", "description", "timeout_ms", "session", "expect_cookie", "ordered"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class Scenario:
     session: str | None = None   # a path that sets the session cookie before the cell's fetch
     expect_cookie: Any = None    # True/False, or a mapping like expect: did the fetch carry it?
     where: str = ""              # "file: scenarios[3] (name)", for messages
+    ordered: bool = False        # its cells run in file order, as one unit per engine (see units())
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,7 @@ def validate_url(value: str, *, what: str, loc: _Loc | None = None) -> str:
 def origin_problem(value: Any, *, stubs: bool = True) -> str | None:
     """Why ``value`` is not an origin (``scheme://host[:port]``, or with ``stubs``
     ``stub:allowed``/``stub:denied``), or None when it is one."""
-    if stubs and value in (STUB_ALLOWED, STUB_DENIED):
+    if stubs and value in STUB_SPECS:
         return None
     if not isinstance(value, str):
         return (f"must be {STUB_ALLOWED}, {STUB_DENIED} or an origin like https://app.example.com" if stubs
@@ -250,6 +255,12 @@ def _load_origins(raw: Any, loc: _Loc) -> list[Origin]:
             label = group if i == 0 else f"{group}-{i + 1}"
             origins.append(Origin(label=label, group=group, spec=spec))
     return origins
+
+
+def _opt_in_groups(origins: list[Origin]) -> set[str]:
+    """Groups whose origins are all stub:public: only scenarios naming them use them."""
+    groups = {o.group for o in origins}
+    return {g for g in groups if all(o.spec == STUB_PUBLIC for o in origins if o.group == g)}
 
 
 def _check_expect(expect: Any, where: str, loc: _Loc, keys: set[str]) -> None:
@@ -351,7 +362,7 @@ def _load_scenario(raw: Any, index: int, top: dict[str, Any], origins: list[Orig
 
     groups = sorted({o.group for o in origins})
     labels = {o.label for o in origins}
-    chosen = raw.get("origins", [o.group for o in origins])
+    chosen = raw.get("origins", sorted({o.group for o in origins if o.group not in _opt_in_groups(origins)}))
     if isinstance(chosen, str):
         chosen = [chosen]
     # A group (allowed: each of its origins) or one origin's own label (allowed-2).
@@ -394,11 +405,15 @@ def _load_scenario(raw: Any, index: int, top: dict[str, Any], origins: list[Orig
     if not isinstance(timeout, int) or isinstance(timeout, bool) or not 100 <= timeout <= 120000:
         raise loc.fail(f"{at}.timeout_ms", "must be a whole number of milliseconds, 100 to 120000")
 
+    ordered = raw.get("ordered", False)
+    if not isinstance(ordered, bool):
+        raise loc.fail(f"{at}.ordered", "must be true or false")
+
     return Scenario(name=name, path=path, method=method, headers=headers, body=body,
                     credentials=list(dict.fromkeys(creds_list)), expect=expect, api=api,
                     origin_groups=list(chosen), respond=respond,
                     description=raw.get("description"), timeout_ms=timeout, session=session,
-                    expect_cookie=expect_cookie, where=f"{loc.path}: {at}")
+                    expect_cookie=expect_cookie, where=f"{loc.path}: {at}", ordered=ordered)
 
 
 def _check_respond(respond: dict[str, Any], where: str, loc: _Loc) -> None:
@@ -495,6 +510,11 @@ class Cell:
     id: str = field(init=False)
     expected_cookie: bool | None = field(init=False)
 
+    @property
+    def unit(self) -> str | None:
+        """The ordered group this cell belongs to ("scenario|browser"), or None."""
+        return f"{self.scenario.name}|{self.browser}" if self.scenario.ordered else None
+
     def __post_init__(self) -> None:
         self.id = f"{self.scenario.name}|{self.browser}|{self.origin.label}|{self.credentials}"
         self.expected_cookie = expected_cookie(self.scenario.expect_cookie, engine=self.browser,
@@ -521,3 +541,23 @@ def expand(sfile: ScenarioFile, browsers: list[str], keyword: str | None = None)
                     if keyword is None or keyword in cell.id:
                         cells.append(cell)
     return cells
+
+
+def units(cells: list[Cell]) -> list[list[Cell]]:
+    """The cells as units that must run whole, in order, in one engine: an
+    ordered scenario's cells in one engine are one unit (what a cell shows
+    depends on the cells before it, e.g. a CDN cache), every other cell is a
+    unit of its own. Shuffling, and any split of a run into lanes, moves
+    units, never cells out of one."""
+    out: list[list[Cell]] = []
+    by_unit: dict[str, list[Cell]] = {}
+    for cell in cells:
+        key = cell.unit
+        if key is None:
+            out.append([cell])
+        elif key in by_unit:
+            by_unit[key].append(cell)
+        else:
+            by_unit[key] = [cell]
+            out.append(by_unit[key])
+    return out

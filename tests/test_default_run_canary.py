@@ -111,3 +111,94 @@ def test_decoys_that_expect_the_opposite_come_out_as_mismatches(default_run_with
     real = {c.id: c.verdict for c in cells if not c.scenario.startswith(DECOY_PREFIX)}
     assert {c.id: c.verdict for c in decoys} == {c.id: real[c.id.removeprefix(DECOY_PREFIX)] for c in decoys}
     assert {c.verdict for c in decoys} == {"allowed", "blocked"}
+
+
+# The failure catalogue (issue 16): each public report's broken fixture is
+# named by its own reason and layer in every engine, and its fixed twin is
+# allowed from the allowed origin in every engine.
+CATALOGUE = [
+    ("lambda-both-header-maps/get", "multiple-allow-origin", "lambda"),
+    ("gateway-response-origin-list/get", "multiple-allow-origin", "gateway-error"),
+    ("sam-cors-origin-list/post-json", "preflight-multiple-allow-origin", "gateway-options-method"),
+    ("rest-authorizer-on-options/bearer", "preflight-missing-allow-origin", "gateway-error"),
+    ("api-key-on-options/with-key", "preflight-missing-allow-origin", "gateway-error"),
+    ("throttled/post-json", "preflight-missing-allow-origin", "gateway-error"),
+    ("waf-blocks-preflight/custom-header", "preflight-missing-allow-origin", "gateway-error"),
+    ("lambda-allowlist-ignores-port/get", "allow-origin-mismatch", "lambda"),
+    ("front-trailing-slash-redirect/post-json", "preflight-redirect", "cdn"),
+    ("front-https-redirect/post-json", "preflight-redirect", "cdn"),
+    ("cdn-options-not-allowed/put", "preflight-missing-allow-origin", "cdn"),
+]
+CATALOGUE_FIXED = ["lambda-both-header-maps-fixed/get", "gateway-response-origin-list-fixed/with-key",
+                   "sam-cors-origin-list-fixed/post-json", "rest-authorizer-on-options-fixed/bearer",
+                   "waf-blocks-preflight-fixed/custom-header", "lambda-allowlist-fixed/post-json",
+                   "front-redirect-fixed/post-json", "cdn-origin-in-cache-key/get", "cdn-origin-in-cache-key/put"]
+
+
+@pytest.mark.parametrize("scenario, reason, layer", CATALOGUE)
+def test_each_catalogued_failure_is_named_by_its_reason_and_layer_in_every_engine(
+        shuffled_default_run, scenario: str, reason: str, layer: str) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.scenario == scenario and c.origin == "allowed"]
+    assert cells, scenario
+    assert {(c.browser, c.reason, c.layer) for c in cells} == {(e, reason, layer) for e in ENGINES}
+    assert all(c.explanation and c.oracle_agrees is True for c in cells), scenario
+
+
+@pytest.mark.parametrize("scenario", CATALOGUE_FIXED)
+def test_each_catalogued_fix_is_allowed_from_the_allowed_origin_in_every_engine(shuffled_default_run,
+                                                                                scenario: str) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.scenario == scenario and c.origin == "allowed"]
+    assert {c.browser for c in cells} == set(ENGINES)
+    assert {c.verdict for c in cells} == {"allowed"}, scenario
+
+
+def test_a_throttled_preflight_and_a_waf_blocked_one_are_told_apart(shuffled_default_run) -> None:
+    def words(scenario: str) -> set[str]:
+        return {c.explanation or "" for c in shuffled_default_run.cells
+                if c.scenario == scenario and c.origin == "allowed"}
+    throttled, waf = words("throttled/post-json"), words("waf-blocks-preflight/custom-header")
+    assert throttled and all("THROTTLED" in t and "throttlingRateLimit" in t for t in throttled)
+    assert waf and all("WAF_FILTERED" in t and "OPTIONS" in t for t in waf)
+    assert {c.underlying_status for c in shuffled_default_run.cells
+            if c.scenario == "waf-blocks-preflight/custom-header"} == {403}
+
+
+def test_a_case_sensitive_allowlist_blocks_the_second_frontend_in_every_engine(shuffled_default_run) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.scenario == "lambda-allowlist-case/get"
+             and c.origin == "allowed-2"]
+    assert {(c.browser, c.verdict, c.reason, c.layer) for c in cells} == {
+        (e, "blocked", "missing-allow-origin", "lambda") for e in ENGINES}
+    assert all("Vary: Origin" in (c.explanation or "") for c in cells)
+
+
+@pytest.mark.parametrize("scenario, reason", [("cdn-origin-not-in-cache-key/get", "allow-origin-mismatch"),
+                                              ("cdn-origin-not-in-cache-key/put", "preflight-allow-origin-mismatch")])
+def test_a_cdn_without_origin_in_its_cache_key_serves_the_first_origins_answer_to_the_next(
+        shuffled_default_run, scenario: str, reason: str) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.scenario == scenario]
+    first = {c.verdict for c in cells if c.origin == "allowed"}
+    after = [c for c in cells if c.origin == "allowed-2"]
+    assert first == {"allowed"}
+    assert {(c.browser, c.reason, c.layer) for c in after} == {(e, reason, "cdn") for e in ENGINES}
+    assert all("cache key" in (c.explanation or "") and "Origin" in (c.explanation or "") for c in after)
+
+
+def test_local_network_access_is_its_own_reason_with_the_permission_state_in_chromium_only(
+        shuffled_default_run) -> None:
+    cells = [c for c in shuffled_default_run.cells if c.scenario == "local-network-access/public-page"]
+    assert {c.browser: c.verdict for c in cells} == {"chromium": "blocked", "firefox": "allowed",
+                                                     "webkit": "allowed"}
+    blocked = [c for c in cells if c.browser == "chromium"]
+    assert [(c.reason, c.layer) for c in blocked] == [("local-network-access", "browser")]
+    assert blocked[0].explanation.startswith("Not a CORS misconfiguration")
+    assert "'prompt' before the fetch" in blocked[0].explanation
+    assert blocked[0].exchange == []  # refused before it was sent
+    loopback = [c for c in shuffled_default_run.cells if c.scenario == "local-network-access/loopback-page"]
+    assert {c.verdict for c in loopback} == {"allowed"} and {c.browser for c in loopback} == set(ENGINES)
+
+
+def test_the_blocked_cells_show_every_reason_class_the_catalogue_adds(shuffled_default_run) -> None:
+    reasons = {c.reason for c in shuffled_default_run.cells if c.verdict == "blocked"}
+    assert {"multiple-allow-origin", "preflight-multiple-allow-origin", "preflight-redirect",
+            "local-network-access", "allow-origin-mismatch"} <= reasons
+    assert all(c.layer and c.explanation for c in shuffled_default_run.cells if c.verdict == "blocked")

@@ -45,7 +45,10 @@ window.corsProbe = async function corsProbe(spec) {
     body: null,             // excerpt
     elapsedMs: null,
     reachable: null,        // only with spec.reachUrl, after a rejection: did the server answer a no-cors GET
+    localNetworkPermission: null,  // after a rejection: Chromium's Local Network Access permission,
+                                   // "before->after" the fetch (e.g. "prompt->denied")
   };
+  const permissionBefore = await localNetworkPermission();
   try {
     const response = await fetch(spec.url, init);
     result.status = response.status;
@@ -80,6 +83,13 @@ window.corsProbe = async function corsProbe(spec) {
       clearTimeout(reachTimer);
     }
   }
+  if (result.outcome === "rejected") {
+    // Chromium's Local Network Access gates a public page's fetch to a loopback
+    // or private address behind a permission ("prompt" = never granted): the
+    // state tells that refusal from a CORS one. Other engines do not know it.
+    const after = await localNetworkPermission();
+    result.localNetworkPermission = after ? `${permissionBefore || "unknown"}->${after}` : null;
+  }
   // Show the last cell on the page, so a screenshot kept as evidence says what happened.
   const shown = document.getElementById("last-cell");
   if (shown) {
@@ -93,6 +103,18 @@ window.corsProbe = async function corsProbe(spec) {
   }
   return result;
 };
+
+async function localNetworkPermission() {
+  return await permissionState("loopback-network") || await permissionState("local-network-access");
+}
+
+async function permissionState(name) {
+  try {
+    return (await navigator.permissions.query({name: name})).state;
+  } catch (err) {
+    return null;  // an engine without this permission, or without the Permissions API
+  }
+}
 
 function shownUrl(url) {
   try {

@@ -25,7 +25,15 @@ UNGUARDED_5XX = {"api-key-required", "api-key-required-fixed", "error-path-no-co
                  "lambda-throws", "multi-origin-foreign", "multi-origin-foreign-fixed", "no-cors-headers",
                  "preflight-missing-delete", "preflight-missing-header", "reference", "reference-node",
                  "throttled", "throttled-fixed", "unknown-path", "unknown-path-fixed", "wildcard-credentials",
-                 "rest-authorizer-headers", "rest-no-preflight", "rest-reflected-insecure"}
+                 "rest-authorizer-headers", "rest-no-preflight", "rest-reflected-insecure",
+                 # the failure catalogue's REST fixtures (none adds DEFAULT_5XX headers)
+                 "api-key-on-options", "rest-authorizer-on-options", "rest-authorizer-on-options-fixed",
+                 "gateway-response-origin-list", "gateway-response-origin-list-fixed", "sam-cors-origin-list",
+                 "sam-cors-origin-list-fixed", "lambda-both-header-maps", "lambda-both-header-maps-fixed",
+                 "lambda-allowlist-case", "lambda-allowlist-ignores-port", "lambda-allowlist-fixed",
+                 "waf-blocks-preflight", "waf-blocks-preflight-fixed", "front-trailing-slash-redirect",
+                 "front-https-redirect", "front-redirect-fixed", "cdn-origin-not-in-cache-key",
+                 "cdn-origin-in-cache-key", "cdn-options-not-allowed", "local-network-access"}
 # fixture -> the (code, resource) pairs inspect --origin FRONTEND must report, no more
 # (plus CRASH_5XX for the UNGUARDED_5XX ones).
 PLANTED: dict[str, set[tuple[str, str]]] = {
@@ -53,6 +61,25 @@ PLANTED: dict[str, set[tuple[str, str]]] = {
     "unknown-path": set(),
     "unknown-path-fixed": set(),
     "wildcard-credentials": {("wildcard-with-credentials", "OPTIONS /items")},
+    # The failure catalogue (issue 16). A WAF web ACL and a CloudFront front are
+    # not API Gateway configuration (deploy-fixtures creates neither), and the
+    # allowlist and header-map bugs live in Lambda code: inspect is silent there.
+    "api-key-on-options": {("authorizer-on-preflight", "OPTIONS /items"),
+                           ("errors-without-cors", "gatewayResponses/INVALID_API_KEY")},
+    "rest-authorizer-on-options": {("authorizer-on-preflight", "OPTIONS /items"),
+                                   ("errors-without-cors", "gatewayResponses/ACCESS_DENIED"),
+                                   ("errors-without-cors", "gatewayResponses/UNAUTHORIZED")},
+    "rest-authorizer-on-options-fixed": {("errors-without-cors", "gatewayResponses/ACCESS_DENIED")},
+    "gateway-response-origin-list": {("origin-not-allowed", "gatewayResponses/DEFAULT_4XX")},
+    "gateway-response-origin-list-fixed": set(),
+    "sam-cors-origin-list": {("origin-not-allowed", "OPTIONS /items")},
+    "sam-cors-origin-list-fixed": set(),
+    **{name: set() for name in (
+        "lambda-both-header-maps", "lambda-both-header-maps-fixed", "lambda-allowlist-case",
+        "lambda-allowlist-ignores-port", "lambda-allowlist-fixed", "waf-blocks-preflight",
+        "waf-blocks-preflight-fixed", "front-trailing-slash-redirect", "front-https-redirect",
+        "front-redirect-fixed", "cdn-origin-not-in-cache-key", "cdn-origin-in-cache-key",
+        "cdn-options-not-allowed", "local-network-access")},
     # tests/aws/apis: the codes no fixture plants
     "rest-no-preflight": {("missing-preflight", "/items")},
     "rest-reflected-insecure": {("origin-reflected", "OPTIONS /items"), ("insecure-origin", "OPTIONS /legacy"),
