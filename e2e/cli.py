@@ -23,7 +23,7 @@ from e2e.errors import (EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_RE
                         CorsE2EError, EnvironmentProblem)
 from e2e.lanes import DEFAULT_JOBS, MAX_JOBS
 from e2e.shard import parse_shard
-from e2e.scenarios import (DEFAULT_SCENARIOS, LOCAL_TARGETS, SCRIPTED_TARGET, load_scenarios,
+from e2e.scenarios import (DEFAULT_SCENARIOS, LOCAL_TARGETS, SCRIPTED_TARGET, expand, load_scenarios,
                            validate_url)
 
 
@@ -310,7 +310,9 @@ def run_and_report(matrix: "MatrixRun", args: argparse.Namespace, *, detail_all:
     if baseline is not None and matrix.shard is not None:
         # A shard answers for its own cells only: the rest of the baseline is
         # not "removed", it is another shard's.
-        baseline = {**baseline, "cells": [c for c in baseline["cells"] if matrix.shard.holds(c["id"])]}
+        keys = {c.id: c.shard_key for c in expand(matrix.sfile, matrix.browsers, matrix.keyword)}
+        baseline = {**baseline, "cells": [c for c in baseline["cells"]
+                                          if matrix.shard.holds(keys.get(c["id"], c["id"]))]}
     if getattr(args, "output", None):
         # First: a report may be written inside it (--html site/index.html --output site).
         out_dir = Path(args.output)

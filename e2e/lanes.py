@@ -13,7 +13,7 @@ import os
 import threading
 from collections import deque
 
-from e2e.scenarios import Cell
+from e2e.scenarios import Cell, units
 
 MAX_JOBS = 32
 
@@ -36,14 +36,18 @@ DEFAULT_JOBS = default_jobs()
 
 
 class EngineWork:
-    """One engine's cells, taken one at a time by whichever lane is free."""
+    """One engine's cells, taken a unit at a time by whichever lane is free.
+
+    A unit is one cell, or an ordered scenario's cells in this engine
+    (scenarios.units): what such a cell shows depends on the cells before it
+    (a CDN's cache), so one lane runs the whole unit, in order."""
 
     def __init__(self, cells: list[Cell]) -> None:
-        self._cells = deque(cells)
+        self._units = deque(units(cells))
         self.failed = threading.Event()   # a lane of this engine failed: the others stop
 
-    def next(self) -> Cell | None:
+    def next(self) -> list[Cell] | None:
         try:
-            return self._cells.popleft()  # atomic: no two lanes get the same cell
+            return self._units.popleft()  # atomic: no two lanes get the same unit
         except IndexError:
             return None

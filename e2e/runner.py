@@ -162,7 +162,8 @@ class MatrixRun:
     def cells(self) -> list[Cell]:
         cells = expand(self.sfile, self.browsers, self.keyword)
         if self.shard is not None:
-            cells = [c for c in cells if self.shard.holds(c.id)]
+            # An ordered scenario's unit goes to one shard whole (shard_key).
+            cells = [c for c in cells if self.shard.holds(c.shard_key)]
         if self.shuffle_seed is not None:
             # An ordered scenario's cells move as one unit, in their order.
             grouped = units(cells)
@@ -233,10 +234,13 @@ class MatrixRun:
                 if first and self.on_engine:
                     self.on_engine(name, engine.version)
                 while not stop.is_set() and not work.failed.is_set():
-                    cell = work.next()
-                    if cell is None:
+                    unit = work.next()
+                    if unit is None:
                         break
-                    record(run_cell(engine, env, cell, self.evidence_dir))
+                    for cell in unit:
+                        if stop.is_set():
+                            break
+                        record(run_cell(engine, env, cell, self.evidence_dir))
             except Exception as exc:  # noqa: BLE001 - one engine's crash must not lose the others' results
                 # Ctrl-C reaches the browsers and their drivers too; an engine
                 # that dies of it (even while starting) has not failed. Give the

@@ -515,6 +515,12 @@ class Cell:
         """The ordered group this cell belongs to ("scenario|browser"), or None."""
         return f"{self.scenario.name}|{self.browser}" if self.scenario.ordered else None
 
+    @property
+    def shard_key(self) -> str:
+        """What --shard hashes: the cell's id, or its ordered group's key, so
+        that an ordered scenario's cells in one engine land in one shard."""
+        return self.unit or self.id
+
     def __post_init__(self) -> None:
         self.id = f"{self.scenario.name}|{self.browser}|{self.origin.label}|{self.credentials}"
         self.expected_cookie = expected_cookie(self.scenario.expect_cookie, engine=self.browser,

@@ -1,6 +1,7 @@
 """``--shard K/N``: a deterministic 1/N of a matrix's cells, so N CI jobs
 cover it exactly once. A cell's shard comes from a hash of its id
-(``scenario|browser|origin|credentials``), not from its position or a random
+(``scenario|browser|origin|credentials``; an ordered scenario's cells in one
+engine hash their group's key, ``scenario|browser``, so they stay together), not from its position or a random
 draw: the same on every machine and Python, whatever order or subset of cells
 (``-k``, ``--shuffle``) a job has.
 """
@@ -23,8 +24,9 @@ class Shard:
     def __str__(self) -> str:
         return f"{self.index}/{self.count}"
 
-    def holds(self, cell_id: str) -> bool:
-        return shard_of(cell_id, self.count) == self.index
+    def holds(self, key: str) -> bool:
+        """key: a cell's shard_key (its id, or its ordered group's key)."""
+        return shard_of(key, self.count) == self.index
 
 
 def shard_of(cell_id: str, count: int) -> int:

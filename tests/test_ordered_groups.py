@@ -66,3 +66,28 @@ def test_a_groups_cells_share_one_token_and_another_engine_gets_another(tmp_path
     env._api_urls["reference"] = "http://127.0.0.1:1/prod"  # as if started
     url = env.request_url(file.scenarios[0], "cell1", group=tokens["cached|chromium"])
     assert url.endswith(f"?cors-e2e-cell=cell1&{GROUP_PARAM}={tokens['cached|chromium']}")
+
+
+def test_a_lane_takes_an_ordered_unit_whole_so_no_other_lane_runs_part_of_it(tmp_path: Path) -> None:
+    from e2e.lanes import EngineWork
+
+    cells = [c for c in expand(sfile(tmp_path), ENGINES) if c.browser == "firefox"]
+    work = EngineWork(cells)
+    taken = []
+    while (unit := work.next()) is not None:
+        taken.append([c.id for c in unit])
+    assert sum(taken, []) == [c.id for c in cells]  # every cell once, in order
+    assert [ids for ids in taken if len(ids) > 1] == [[c.id for c in cells if c.unit == "cached|firefox"]]
+
+
+@pytest.mark.parametrize("count", [2, 3, 7])
+def test_a_shard_holds_an_ordered_unit_whole(tmp_path: Path, count: int) -> None:
+    from e2e.shard import Shard
+
+    file = sfile(tmp_path)
+    shards = [MatrixRun(sfile=file, browsers=ENGINES, shard=Shard(k, count)).cells() for k in range(1, count + 1)]
+    assert sorted(c.id for s in shards for c in s) == sorted(c.id for c in expand(file, ENGINES))
+    for engine in ENGINES:
+        holding = [k for k, s in enumerate(shards) if any(c.unit == f"cached|{engine}" for c in s)]
+        assert len(holding) == 1, (engine, holding)
+        assert len([c for c in shards[holding[0]] if c.unit == f"cached|{engine}"]) == 6
