@@ -19,6 +19,7 @@ import yaml
 
 from e2e.errors import BadInput
 from e2e.exchange import redact_url
+from e2e.paths import SCENARIOS_DIR
 
 LOCAL_TARGETS = ("local", "local-rest", "local-http")
 SCRIPTED_TARGET = "scripted"
@@ -30,7 +31,7 @@ STUB_DENIED = "stub:denied"
 DEFAULT_ORIGINS = {"allowed": [STUB_ALLOWED], "denied": [STUB_DENIED]}
 STUB_PAGE = "/"            # the stub page: the fetch runs in the page at the origin
 OPAQUE_PAGE = "/opaque"    # the fetch runs in a sandboxed iframe there: an opaque origin, Origin: null
-DEFAULT_SCENARIOS = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios" / "default.yaml"
+DEFAULT_SCENARIOS = SCENARIOS_DIR / "default.yaml"
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/+-]*$")
 _LABEL = re.compile(r"^[a-z][a-z0-9-]*$")
