@@ -249,6 +249,10 @@ def _no_response(facts: CellFacts) -> Explanation:
                 "integration times out after at most 29 s with a 504; a hang longer than the probe's "
                 "timeout points at the network or a local server that is stuck).")
         return Explanation(R.TIMEOUT, LAYER_NONE, text, None)
+    if facts.engine_reason == R.MIXED_CONTENT:
+        text = ("The browser did not send the request: an https page may not fetch a plain http URL (mixed "
+                "content); this is not a CORS decision. Serve the API over https.")
+        return Explanation(R.MIXED_CONTENT, LAYER_NONE, text, None)
     text = ("The request never reached a server (connection refused, DNS or TLS failure): this is not "
             "a CORS decision. Check that the API's URL and stage are right and that it is running.")
     return Explanation(facts.engine_reason or R.CONNECTION_FAILED, LAYER_NONE, text, None)

@@ -272,9 +272,9 @@ class CorsCellItem(pytest.Item):
             from e2e.report import cell_details
 
             r = exc.result
-            lines = [f"expected {r.expected}, got {r.verdict}"
-                     + (f" (status {r.status})" if r.status is not None else "")
-                     + (f", reason {r.reason}" if r.reason else ""),
+            from e2e.decide import mismatch_sentence
+
+            lines = [mismatch_sentence(r.to_json()),
                      f"{r.method} {r.url} from {r.page_origin}, credentials {r.credentials}"]
             lines += [line.strip() for line in cell_details(r)]
             return "\n".join(lines)
