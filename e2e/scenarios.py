@@ -89,14 +89,6 @@ class ScenarioFile:
     description: str | None = None
     template: TemplateRef | None = None
 
-    @property
-    def is_local(self) -> bool:
-        return self.target in LOCAL_TARGETS
-
-    @property
-    def apis(self) -> list[str]:
-        return sorted({s.api for s in self.scenarios if s.api})
-
 
 def _resolve(expect: Any, is_leaf: Any, *, engine: str, origin: str, credentials: str,
              group: str | None) -> Any:

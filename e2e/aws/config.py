@@ -14,6 +14,7 @@ from typing import Any
 from e2e.aws.errors import AccessDenied, UnknownApi
 from e2e.aws.session import Aws
 from e2e.aws.target import ResolvedApi
+from e2e.gateway.model import split_route_key
 
 _LAMBDA_IN_URI = re.compile(r"functions/(arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+(?::[\w$-]+)?)/invocations")
 
@@ -72,11 +73,11 @@ class HttpRoute:
 
     @property
     def method(self) -> str:
-        return "" if self.route_key == "$default" else self.route_key.split(" ", 1)[0]
+        return split_route_key(self.route_key)[0]
 
     @property
     def path(self) -> str:
-        return "" if self.route_key == "$default" else self.route_key.split(" ", 1)[1]
+        return split_route_key(self.route_key)[1]
 
     @property
     def secured(self) -> bool:
