@@ -1,5 +1,6 @@
 """Runs cells: one browser per engine for the whole run, one page per origin,
-one fetch per cell.
+one fetch per cell. ``run_cell`` observes a cell (the engine's report, the
+target's log, a deployed API's replay) and records what e2e.decide decides.
 
 Cells stay independent without a new browser each: every cell's URL carries a
 unique token (so no preflight-cache entry is ever reused), the probe fetches

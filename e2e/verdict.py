@@ -1,5 +1,6 @@
-"""Where a cell's verdict is decided: from what the page saw, what the engine
-said, and what the server recorded.
+"""A cell's verdict from what the page saw, what the engine said, and what the
+server recorded (``classify``); e2e.decide calls it, and settles the rest of
+the cell's decision there.
 
 - ``allowed``: the fetch resolved; the page could read the response.
 - ``blocked``: the fetch rejected and the server answered (or the engine named
