@@ -15,13 +15,13 @@ import statistics
 import sys
 import time
 
-from e2e.engines import EngineOptions, make_engine
+from e2e.engines import ENGINE_NAMES, EngineOptions, make_engine
 from e2e.engines.base import ProbeSpec
 from e2e.environment import Environment
 from e2e.runner import MatrixRun, run_cell
 from e2e.scenarios import DEFAULT_SCENARIOS, expand, load_scenarios
 
-ENGINES = ["chromium", "firefox", "webkit"]
+ENGINES = list(ENGINE_NAMES)
 NAIVE_CELLS = 40
 
 

@@ -23,6 +23,7 @@ from typing import Literal
 from e2e import oracle, reasons as R
 from e2e.exchange import (LAYER_GATEWAY_ERROR, LAYER_HTTP_API_CORS, LAYER_LAMBDA, LAYER_OPTIONS_METHOD,
                           LAYER_REMOTE, Exchange, header_value)
+from e2e.gateway.errors import RESPONSE_TYPE_OF_ERROR
 from e2e.oracle import ALLOW_HEADERS, ALLOW_METHODS, ALLOW_ORIGIN, OracleResult
 
 Target = Literal["rest", "http", "scripted", "remote"]
@@ -33,17 +34,9 @@ AMZN_ERROR_TYPE = "x-amzn-ErrorType"
 AMZN_REQUEST_ID = "x-amzn-RequestId"
 HTTP_API_REQUEST_ID = "apigw-requestid"
 
-# x-amzn-ErrorType -> gateway response type, to recognise a gateway error in a
-# deployed API's replayed exchange.
-_ERROR_TYPES = {
-    "MissingAuthenticationTokenException": "MISSING_AUTHENTICATION_TOKEN",
-    "ForbiddenException": "INVALID_API_KEY",
-    "UnauthorizedException": "UNAUTHORIZED",
-    "AccessDeniedException": "ACCESS_DENIED",
-    "TooManyRequestsException": "THROTTLED",
-    "InternalServerErrorException": "DEFAULT_5XX",
-    "AuthorizerConfigurationException": "AUTHORIZER_CONFIGURATION_ERROR",
-}
+# x-amzn-ErrorType -> gateway response type recognises a gateway error in a
+# deployed API's replayed exchange: the gateway's own table.
+_ERROR_TYPES = RESPONSE_TYPE_OF_ERROR
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,14 @@ import yaml
 
 from e2e.errors import BadInput
 from e2e.exchange import redact_url
+from e2e.oracle import ENGINES as ENGINE_NAMES
 from e2e.paths import SCENARIOS_DIR
 
 LOCAL_TARGETS = ("local", "local-rest", "local-http")
 SCRIPTED_TARGET = "scripted"
 VERDICTS = ("allowed", "blocked", "network-error", "timeout")
 CREDENTIALS = ("omit", "same-origin", "include")
-ENGINES = ("chromium", "firefox", "webkit")
+ENGINES = ENGINE_NAMES  # the oracle's list (e2e.oracle.ENGINES)
 STUB_ALLOWED = "stub:allowed"
 STUB_DENIED = "stub:denied"
 DEFAULT_ORIGINS = {"allowed": [STUB_ALLOWED], "denied": [STUB_DENIED]}

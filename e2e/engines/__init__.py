@@ -4,8 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from e2e.engines.base import Engine, Observation, ProbeSpec
-
-ENGINE_NAMES = ("chromium", "firefox", "webkit")
+from e2e.oracle import ENGINES as ENGINE_NAMES
 
 
 @dataclass
