@@ -26,8 +26,7 @@ from e2e.engines import EngineOptions, make_engine
 from e2e.engines.base import Engine, ProbeSpec
 from e2e.environment import Environment
 from e2e.errors import EnvironmentProblem
-from e2e.exchange import CELL_PARAM, REACH_PARAM, redact_headers
-from e2e.replay import replay
+from e2e.exchange import CELL_PARAM, redact_headers
 from e2e.results import CellResult, RunResult
 from e2e.scenarios import LOCAL_TARGETS, SCRIPTED_TARGET, Cell, ScenarioFile, expand
 from e2e.verdict import BLOCKED, NETWORK_ERROR
@@ -52,7 +51,7 @@ def run_cell(engine: Engine, env: Environment, cell: Cell, evidence_dir: Path | 
     spec = ProbeSpec(url=url, method=scenario.method, headers=dict(scenario.headers),
                      body=scenario.body, credentials=cell.credentials, timeout_ms=scenario.timeout_ms,
                      session_url=session_url,
-                     reach_url=None if env.has_server_log else f"{url}&{REACH_PARAM}=1")
+                     reach_url=env.api.reach_url(url) if env.api else None)
     engine.reset_state()
     obs = engine.probe(page_url, spec)
     # -- the observation: what the engine and the target saw -------------------
@@ -61,10 +60,10 @@ def run_cell(engine: Engine, env: Environment, cell: Cell, evidence_dir: Path | 
     # The origin the page itself reports (location.origin), not the one we meant.
     page_origin = str(obs.probe.get("pageOrigin") or page_url.rstrip("/"))
     replayed = []
-    if needs_replay(cell, obs, recorded, url, page_origin):
+    if env.api is not None and needs_replay(cell, obs, recorded, url, page_origin):
         # A deployed API keeps no log we can read: replay the cell's requests
         # from outside the browser with the page's Origin to see what it answers.
-        replayed = replay(spec, page_origin)
+        replayed = env.api.replay(spec, page_origin)
     sent = None
     if scenario.session and recorded is not None and env.has_server_log:
         sent = cookie_sent(recorded, token)
@@ -140,9 +139,18 @@ class MatrixRun:
     on_engine: Callable[[str, str], None] | None = None
     on_engine_error: Callable[[str, str], None] | None = None
     evidence_dir: Path | None = None      # --output: keep evidence of cells not as expected
+    _expanded: tuple[tuple[object, ...], list[Cell]] | None = field(default=None, init=False, repr=False)
+
+    def expanded(self) -> list[Cell]:
+        """The file's cells in file order, expanded once per run (the CLI asks
+        for them to check -k and to size the progress before the run)."""
+        key = (id(self.sfile), tuple(self.browsers), self.keyword)
+        if self._expanded is None or self._expanded[0] != key:
+            self._expanded = (key, expand(self.sfile, self.browsers, self.keyword))
+        return self._expanded[1]
 
     def cells(self) -> list[Cell]:
-        cells = expand(self.sfile, self.browsers, self.keyword)
+        cells = list(self.expanded())
         if self.shuffle_seed is not None:
             random.Random(self.shuffle_seed).shuffle(cells)
         return cells
@@ -260,7 +268,7 @@ class MatrixRun:
                     t.join()
         result.finished = time.time()
         # Keep the file's order in the report whatever order cells ran in.
-        order = {c.id: i for i, c in enumerate(expand(self.sfile, self.browsers, self.keyword))}
+        order = {c.id: i for i, c in enumerate(self.expanded())}
         with lock:
             returned = True
             result.cells.sort(key=lambda c: order.get(c.id, 0))
