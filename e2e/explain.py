@@ -23,7 +23,7 @@ from typing import Literal
 from e2e import oracle, reasons as R
 from e2e.exchange import (LAYER_GATEWAY_ERROR, LAYER_HTTP_API_CORS, LAYER_LAMBDA, LAYER_OPTIONS_METHOD,
                           LAYER_REMOTE, Exchange, header_value)
-from e2e.gateway.errors import RESPONSE_TYPE_OF_ERROR
+from e2e.gateway.errors import RESPONSE_STATUS, RESPONSE_TYPE_OF_ERROR
 from e2e.oracle import ALLOW_HEADERS, ALLOW_METHODS, ALLOW_ORIGIN, OracleResult
 
 Target = Literal["rest", "http", "scripted", "remote"]
@@ -215,7 +215,12 @@ def _gateway_type(exchange: Exchange) -> str | None:
     error_type = header_value(exchange.response_headers, AMZN_ERROR_TYPE)
     if error_type:
         name = error_type.split(":", 1)[0].strip()
-        return _ERROR_TYPES.get(name, name)
+        known = _ERROR_TYPES.get(name)
+        # BadRequestException is REQUEST_TOO_LARGE only as a 413: a type is
+        # named only when the status is the one it is sent with.
+        if known is not None and RESPONSE_STATUS.get(known, exchange.status) == exchange.status:
+            return known
+        return name
     message = _json_message(exchange.body)
     if exchange.status == 504 and message == "Endpoint request timed out":
         return "INTEGRATION_TIMEOUT"
