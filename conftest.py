@@ -1,9 +1,13 @@
 """Shared test fixtures: the default matrix run once per session, and a way to
-find every process a command started (browsers, drivers, Xvfb, Lambda workers)."""
+find every process a command started (browsers, drivers, Xvfb, Lambda workers),
+and `cors-e2e serve` as a user starts it."""
 from __future__ import annotations
 
+import contextlib
+import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,6 +63,30 @@ def process_gone(pid: int, timeout: float = 20.0) -> bool:
             return True   # exited; only its parent has not reaped it yet
         time.sleep(0.02)
     return False
+
+
+@contextlib.contextmanager
+def served_api(command: list[str], *args: str, cwd: Path | None = None) -> Iterator[str]:
+    """`<command> serve --api ...` in a subprocess, as a user runs it: yields the
+    first API's base URL (its first line of output) and stops it on exit."""
+    proc = subprocess.Popen([*command, "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=cwd)
+    try:
+        first = proc.stdout.readline() if proc.stdout else ""
+        name, sep, url = first.strip().partition(": ")
+        assert sep and url.startswith("http://127.0.0.1:"), \
+            f"serve printed {first!r}; stderr: {proc.stderr.read() if proc.stderr else ''}"
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream:
+                stream.close()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from e2e.errors import BadInput
-from e2e.html_report import OUTCOME_LABELS, outcome
+from e2e.decide import OUTCOME_LABELS, outcome_of
 from e2e.results import SCHEMA_VERSION
 
 NEWLY_BLOCKED = "newly-blocked"
@@ -102,7 +102,7 @@ class CellState:
 
     @property
     def outcome(self) -> str:
-        return outcome({"match": self.match, "verdict": self.verdict})
+        return outcome_of(self.match, self.verdict, self.expected)
 
     def describe(self) -> str:
         text = self.verdict

@@ -24,14 +24,14 @@ import sys
 import time
 from dataclasses import replace
 
-from e2e.engines import EngineOptions, make_engine
+from e2e.engines import ENGINE_NAMES, EngineOptions, make_engine
 from e2e.engines.base import ProbeSpec
 from e2e.environment import Environment
 from e2e.lanes import DEFAULT_JOBS
 from e2e.runner import MatrixRun, run_cell
 from e2e.scenarios import DEFAULT_SCENARIOS, ScenarioFile, expand, load_scenarios
 
-ENGINES = ["chromium", "firefox", "webkit"]
+ENGINES = list(ENGINE_NAMES)
 NAIVE_CELLS = 40
 PR_SET_CHILD_SUBREAPER = 36
 

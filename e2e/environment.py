@@ -1,6 +1,7 @@
 """What a run talks to besides the browsers: the stub frontend (the pages'
-origins) and the target API (a local fixture gateway, the scripted server, or a
-deployed API by URL), plus the servers' own record of each cell's exchanges.
+origins, impersonated ones through e2e.origins) and the target API, an object
+of e2e.targets (the local gateway, the scripted server, or a deployed API by
+URL) that gives base URLs and its record of each cell's exchanges.
 """
 from __future__ import annotations
 
@@ -9,24 +10,15 @@ import uuid
 from urllib.parse import quote, urlsplit
 
 from dataclasses import replace
-from pathlib import Path
 
 from e2e.engines import EngineOptions
 from e2e.errors import BadInput
 from e2e.origins import OriginServer
 from e2e.exchange import CELL_PARAM, GROUP_PARAM, Exchange
-from e2e.scenarios import (LOCAL_TARGETS, SCRIPTED_TARGET, STUB_ALLOWED, STUB_DENIED, STUB_PUBLIC, STUB_SPECS,
-                           TEMPLATE_API, Origin,
-                           Scenario, ScenarioFile, TemplateRef, validate_url)
+from e2e.scenarios import (LOCAL_TARGETS, SCRIPTED_TARGET, STUB_ALLOWED, STUB_DENIED, STUB_PUBLIC, STUB_SPECS, Origin,
+                           Scenario, ScenarioFile, validate_url)
+from e2e.targets import DeployedTarget, LocalGatewayTarget, ScriptedTarget, Target
 from frontend_stub.app import StubFrontend
-
-
-def _template_api(ref: "TemplateRef", name: str):
-    """The API a scenario calls in the file's template (its only API, or the logical id in api:)."""
-    from e2e.templates import load_template
-
-    return load_template(ref.path, stack=ref.stack, api=None if name == TEMPLATE_API else name,
-                         parameters=dict(ref.parameters)).api
 
 
 class Environment:
@@ -50,11 +42,7 @@ class Environment:
         self._origin_server: OriginServer | None = None
         self.impersonated = sorted({o.spec for o in sfile.origins if o.spec not in STUB_SPECS})
         self._public_stub: StubFrontend | None = None   # the page Chromium counts as public
-        self._gateway = None
-        self._scripted = None
-        self._api_urls: dict[str, str] = {}
-        self._api_kinds: dict[str, str] = {}
-        self._scripted_prefix: dict[str, str] = {}
+        self.api: Target | None = None
         self._run_id = uuid.uuid4().hex
 
     # -- life cycle ----------------------------------------------------------
@@ -69,61 +57,24 @@ class Environment:
 
                 self._origin_server = OriginServer(create_app(), self.impersonated).start()
             if self.target in LOCAL_TARGETS:
-                self._start_gateway()
+                self.api = LocalGatewayTarget(self.sfile, self.target, self.stub.allowed_origin)
             elif self.target == SCRIPTED_TARGET:
-                self._start_scripted()
+                self.api = ScriptedTarget(self.sfile)
+            else:
+                self.api = DeployedTarget(self.target)
         except BaseException:
             self.close()
             raise
         return self
 
-    def _start_gateway(self) -> None:
-        from e2e.gateway import ApiDefinitionError, LocalGateway, load_api
-        from e2e.gateway.model import RestApi
-
-        assert self.stub is not None
-        self._gateway = LocalGateway()
-        for name in sorted({s.api for s in self.sfile.scenarios if s.api}):
-            where = name
-            if name.endswith((".yaml", ".yml")) and not Path(name).is_absolute():
-                # Your own definition: a path relative to the scenario file, wherever the run starts.
-                where = str(Path(self.sfile.path).resolve().parent / name)
-            try:
-                if self.sfile.template is not None:
-                    definition = _template_api(self.sfile.template, name)
-                else:
-                    definition = load_api(where, variables={"allowed_origin": self.stub.allowed_origin})
-            except ApiDefinitionError as exc:
-                shown = "template" if self.sfile.template is not None else f"api {name}"
-                raise BadInput(f"{self.sfile.path}: {shown}: {exc}") from None
-            kind = "rest" if isinstance(definition, RestApi) else "http"
-            wanted = {"local-rest": "rest", "local-http": "http"}.get(self.target)
-            if wanted and kind != wanted:
-                raise BadInput(f"{self.sfile.path}: api {name} is {'a REST' if kind == 'rest' else 'an HTTP'} "
-                               f"API but the target is {self.target}; use target local (either kind) "
-                               f"or local-{kind}")
-            self._api_kinds[name] = kind
-            self._api_urls[name] = self._gateway.add(definition).base_url
-
-    def _start_scripted(self) -> None:
-        from e2e.scripted import ScriptedServer
-
-        self._scripted = ScriptedServer()  # listening from construction
-        for index, scenario in enumerate(self.sfile.scenarios):
-            # Each scenario gets its own path prefix so two scenarios may script
-            # the same path differently.
-            prefix = f"/s{index}"
-            self._scripted_prefix[scenario.name] = prefix
-            self._scripted.script(prefix + scenario.path.split("?")[0], scenario.respond)
-
     def close(self) -> None:
-        for closer in (self._gateway, self._scripted, self._origin_server, self.stub, self._public_stub):
+        for closer in (self.api, self._origin_server, self.stub, self._public_stub):
             if closer is not None:
                 try:
                     closer.close()
                 except Exception:  # noqa: BLE001 - tear everything down whatever fails
                     pass
-        self._gateway = self._scripted = self._origin_server = self.stub = self._public_stub = None
+        self.api = self._origin_server = self.stub = self._public_stub = None
 
     def __enter__(self) -> "Environment":
         return self.start()
@@ -166,18 +117,14 @@ class Environment:
 
     def target_kind(self, scenario: Scenario) -> str:
         """rest | http | scripted | remote: what answers this scenario's requests."""
-        if self.target in LOCAL_TARGETS:
-            return self._api_kinds[scenario.api or ""]
-        return "scripted" if self.target == SCRIPTED_TARGET else "remote"
+        assert self.api is not None
+        return self.api.kind(scenario)
 
     def base_url(self, scenario: Scenario, page_origin: str | None = None) -> str:
-        if self.target in LOCAL_TARGETS:
-            base = self._api_urls[scenario.api or ""]
-        elif self.target == SCRIPTED_TARGET:
-            assert self._scripted is not None
-            base = self._scripted.base_url + self._scripted_prefix[scenario.name]
-        else:
-            return self.target
+        assert self.api is not None
+        base = self.api.base_url(scenario)
+        if isinstance(self.api, DeployedTarget):
+            return base
         if page_origin and page_origin.startswith("https:") and self._origin_server is not None:
             # An https page calls the local server through a TLS front (no mixed content).
             parts = urlsplit(base)
@@ -201,19 +148,16 @@ class Environment:
     # -- the servers' record -------------------------------------------------------
     @property
     def has_server_log(self) -> bool:
-        return self._gateway is not None or self._scripted is not None
+        return self.api is not None and self.api.has_log
 
     def exchanges(self, token: str, *, settle_s: float = 0.0) -> list[Exchange] | None:
         """What the server recorded for a cell, or None for a deployed API.
         With settle_s, wait up to that long for the first exchange (woken as it
         is logged, no polling): the server logs it as it writes the response."""
-        server = self._gateway or self._scripted
-        if server is None:
-            return None
-        return server.log.wait_for(token, settle_s)
+        assert self.api is not None
+        return self.api.evidence(token, settle_s=settle_s)
 
     def forget(self, *tokens: str) -> None:
         """A settled cell's exchanges leave the index, so a long run's memory stays flat."""
-        server = self._gateway or self._scripted
-        if server is not None:
-            server.log.forget(*tokens)
+        if self.api is not None:
+            self.api.forget(*tokens)

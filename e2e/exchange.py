@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import parse_qsl, unquote_plus
 
 Headers = list[tuple[str, str]]
 
@@ -136,9 +136,9 @@ class Exchange:
 
     @property
     def is_preflight(self) -> bool:
-        return self.method == "OPTIONS" and any(
-            k.lower() == "access-control-request-method" for k, _ in self.request_headers
-        )
+        from e2e.oracle import is_preflight_request  # the oracle imports this module
+
+        return is_preflight_request(self.method, self.request_headers)
 
     def to_json(self) -> dict[str, Any]:
         """JSON form with secrets redacted."""
@@ -153,3 +153,11 @@ class Exchange:
             "layer": self.layer,
             "detail": self.detail,
         }
+
+
+def with_query_param(exchanges: list[Exchange], name: str, value: str | None = None) -> list[Exchange]:
+    """The exchanges whose query string has ``name`` (= ``value`` when given),
+    in their order: how a server's log is matched to one cell (CELL_PARAM)."""
+    return [ex for ex in exchanges
+            if any(k == name and (value is None or v == value)
+                   for k, v in parse_qsl(ex.query, keep_blank_values=True))]

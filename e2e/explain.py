@@ -24,6 +24,7 @@ from typing import Literal
 from e2e import oracle, reasons as R
 from e2e.exchange import (LAYER_CDN, LAYER_GATEWAY_ERROR, LAYER_HTTP_API_CORS, LAYER_LAMBDA, LAYER_OPTIONS_METHOD,
                           LAYER_REMOTE, Exchange, header_value, redact_url)
+from e2e.gateway.errors import RESPONSE_STATUS, RESPONSE_TYPE_OF_ERROR
 from e2e.oracle import ALLOW_HEADERS, ALLOW_METHODS, ALLOW_ORIGIN, OracleResult
 
 Target = Literal["rest", "http", "scripted", "remote"]
@@ -35,17 +36,9 @@ AMZN_ERROR_TYPE = "x-amzn-ErrorType"
 AMZN_REQUEST_ID = "x-amzn-RequestId"
 HTTP_API_REQUEST_ID = "apigw-requestid"
 
-# x-amzn-ErrorType -> gateway response type, to recognise a gateway error in a
-# deployed API's replayed exchange.
-_ERROR_TYPES = {
-    "MissingAuthenticationTokenException": "MISSING_AUTHENTICATION_TOKEN",
-    "ForbiddenException": "INVALID_API_KEY",
-    "UnauthorizedException": "UNAUTHORIZED",
-    "AccessDeniedException": "ACCESS_DENIED",
-    "TooManyRequestsException": "THROTTLED",
-    "InternalServerErrorException": "DEFAULT_5XX",
-    "AuthorizerConfigurationException": "AUTHORIZER_CONFIGURATION_ERROR",
-}
+# x-amzn-ErrorType -> gateway response type recognises a gateway error in a
+# deployed API's replayed exchange: the gateway's own table.
+_ERROR_TYPES = RESPONSE_TYPE_OF_ERROR
 
 
 @dataclass(frozen=True)
@@ -233,7 +226,12 @@ def _gateway_type(exchange: Exchange) -> str | None:
     error_type = header_value(exchange.response_headers, AMZN_ERROR_TYPE)
     if error_type:
         name = error_type.split(":", 1)[0].strip()
-        return _ERROR_TYPES.get(name, name)
+        known = _ERROR_TYPES.get(name)
+        # BadRequestException is REQUEST_TOO_LARGE only as a 413: a type is
+        # named only when the status is the one it is sent with.
+        if known is not None and RESPONSE_STATUS.get(known, exchange.status) == exchange.status:
+            return known
+        return name
     message = _json_message(exchange.body)
     if exchange.status == 504 and message == "Endpoint request timed out":
         return "INTEGRATION_TIMEOUT"
@@ -260,6 +258,10 @@ def _no_response(facts: CellFacts) -> Explanation:
                 "integration times out after at most 29 s with a 504; a hang longer than the probe's "
                 "timeout points at the network or a local server that is stuck).")
         return Explanation(R.TIMEOUT, LAYER_NONE, text, None)
+    if facts.engine_reason == R.MIXED_CONTENT:
+        text = ("The browser did not send the request: an https page may not fetch a plain http URL (mixed "
+                "content); this is not a CORS decision. Serve the API over https.")
+        return Explanation(R.MIXED_CONTENT, LAYER_NONE, text, None)
     text = ("The request never reached a server (connection refused, DNS or TLS failure): this is not "
             "a CORS decision. Check that the API's URL and stage are right and that it is running.")
     return Explanation(facts.engine_reason or R.CONNECTION_FAILED, LAYER_NONE, text, None)

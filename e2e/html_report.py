@@ -24,49 +24,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+# A cell's outcome, its label and its mismatch sentence are e2e.decide's: one
+# rule for every report (names re-exported for the report's readers).
+from e2e.decide import (AS_EXPECTED, COOKIE_DIFFERS, NETWORK_ERROR, OUTCOME_LABELS, OUTCOMES, TIMEOUT,
+                        UNEXPECTEDLY_ALLOWED, UNEXPECTEDLY_BLOCKED, mismatch_sentence, outcome)
 from e2e.exchange import redact_headers
 from e2e.scenarios import ENGINES
 
 if TYPE_CHECKING:
     from e2e.baseline import Comparison
-
-# A cell's outcome: how its verdict compares with what the scenario expected.
-# Network errors and timeouts are their own outcomes whatever was expected:
-# they say nothing about CORS (the request never got an answer).
-AS_EXPECTED = "as-expected"
-UNEXPECTEDLY_BLOCKED = "unexpectedly-blocked"
-UNEXPECTEDLY_ALLOWED = "unexpectedly-allowed"
-NETWORK_ERROR = "network-error"
-TIMEOUT = "timeout"
-# The verdict is the expected one but the session cookie was sent when it
-# should have been withheld, or the other way round (scenario expect_cookie).
-COOKIE_DIFFERS = "cookie-differs"
-OUTCOMES = (AS_EXPECTED, UNEXPECTEDLY_BLOCKED, UNEXPECTEDLY_ALLOWED, NETWORK_ERROR, TIMEOUT, COOKIE_DIFFERS)
-OUTCOME_LABELS = {
-    AS_EXPECTED: "as expected",
-    UNEXPECTEDLY_BLOCKED: "unexpectedly blocked",
-    UNEXPECTEDLY_ALLOWED: "unexpectedly allowed",
-    NETWORK_ERROR: "network error",
-    TIMEOUT: "timeout",
-    COOKIE_DIFFERS: "cookie not as expected",
-}
-
-
-def outcome(cell: Mapping[str, Any]) -> str:
-    """The outcome of one cell of the JSON document (one of OUTCOMES)."""
-    if cell.get("match"):
-        return AS_EXPECTED
-    verdict = cell.get("verdict")
-    if verdict == cell.get("expected"):
-        return COOKIE_DIFFERS  # the only other thing a cell can get wrong
-    if verdict == "blocked":
-        return UNEXPECTEDLY_BLOCKED
-    if verdict == "allowed":
-        return UNEXPECTEDLY_ALLOWED
-    if verdict == "timeout":
-        return TIMEOUT
-    return NETWORK_ERROR
-
 
 def outcome_counts(doc: Mapping[str, Any]) -> dict[str, int]:
     """``cells``, ``differ`` and one count per outcome: the numbers the HTML
@@ -235,11 +201,7 @@ def _matrix(cells: list[Mapping[str, Any]], engines: list[str], anchors: dict[in
                 change = changes.get(_s(c.get("id")))
                 change_attr = f' data-change="{_e(change)}"' if change else ""
                 mark = '<sup class="changed" title="changed since the baseline">Δ</sup>' if change else ""
-                tip = f"{_s(c.get('id'))}: expected {_s(c.get('expected'))}, got {_s(c.get('verdict'))}"
-                if c.get("reason"):
-                    tip += f" ({_s(c.get('reason'))})"
-                if out == COOKIE_DIFFERS:
-                    tip += f"; {OUTCOME_LABELS[out]}: {_cookie(c)}"
+                tip = f"{_s(c.get('id'))}: {mismatch_sentence(c)}"
                 tds.append(
                     f'<td class="cell o-{_e(out)}" data-id="{_e(c.get("id"))}" data-outcome="{_e(out)}" '
                     f'data-engine="{_e(eng)}" data-origin="{_e(o)}" data-credentials="{_e(k)}" '
@@ -283,10 +245,8 @@ def _details_list(cells: list[Mapping[str, Any]], anchors: dict[int, str], chang
 
 def _details(c: Mapping[str, Any], anchor: str, change: str | None, evidence_base: str) -> str:
     out = outcome(c)
-    status = f" {c.get('status')}" if c.get("status") is not None else ""
     summary = (f'<span class="badge o-{_e(out)}">{_e(OUTCOME_LABELS[out])}</span> <code>{_e(c.get("id"))}</code>'
-               f" expected {_e(c.get('expected'))}, got {_e(c.get('verdict'))}{_e(status)}"
-               + (f" · {_e(c.get('reason'))}" if c.get("reason") else "")
+               f" {_e(mismatch_sentence(c))}"
                + (f' <span class="changed">Δ {_e(change)}</span>' if change else ""))
     facts = [
         ("request", f"{_s(c.get('method'))} {_s(c.get('url'))}"),

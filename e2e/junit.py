@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from e2e.html_report import AS_EXPECTED, OUTCOME_LABELS, outcome, outcome_counts
+from e2e.decide import AS_EXPECTED, OUTCOME_LABELS, mismatch_sentence, outcome
+from e2e.html_report import outcome_counts
 
 if TYPE_CHECKING:
     from e2e.baseline import Comparison
@@ -40,15 +41,7 @@ def _x(value: Any) -> str:
 
 def failure_message(cell: Mapping[str, Any]) -> str:
     """One line: what was expected, what happened, and why."""
-    text = f"expected {_x(cell.get('expected'))}, got {_x(cell.get('verdict'))}"
-    if cell.get("status") is not None:
-        text += f" (status {cell.get('status')})"
-    if cell.get("reason"):
-        text += f", reason {_x(cell.get('reason'))}"
-    expected_cookie = cell.get("expected_cookie")
-    if expected_cookie is not None and cell.get("cookie_sent") != expected_cookie:
-        text += (f"; expected the session cookie to be {'sent' if expected_cookie else 'withheld'}, "
-                 f"it was {'sent' if cell.get('cookie_sent') else 'not sent'}")
+    text = _x(mismatch_sentence(cell))
     return f"{OUTCOME_LABELS[outcome(cell)]}: {text}"
 
 

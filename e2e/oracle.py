@@ -59,7 +59,26 @@ Failure = tuple[str, str | None]  # (reason code, failed parameter)
 
 ALLOWED: Verdict = "allowed"
 BLOCKED: Verdict = "blocked"
-ENGINES = ("chromium", "firefox", "webkit")
+ENGINES = ("chromium", "firefox", "webkit")   # the engines whose deviations this oracle knows; the harness's list
+
+
+def is_preflight_request(method: str, headers: Iterable[tuple[str, str]]) -> bool:
+    """Whether a request is a CORS preflight: OPTIONS carrying Access-Control-Request-Method."""
+    return method == "OPTIONS" and any(k.lower() == "access-control-request-method" for k, _ in headers)
+
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+def mixed_content(engine: str, page_origin: str | None, url: str) -> bool:
+    """Whether an https page's fetch of this http URL is blocked as mixed content.
+
+    Loopback URLs are potentially trustworthy and allowed from https pages in
+    Chromium and Firefox; WebKitGTK blocks them too (observed here)."""
+    if not page_origin or not page_origin.startswith("https:") or not url.startswith("http:"):
+        return False
+    host = (urlsplit(url).hostname or "").lower()
+    return engine == "webkit" or not (host in LOOPBACK_HOSTS or host.startswith("127."))
 
 # --- methods ----------------------------------------------------------------
 SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})

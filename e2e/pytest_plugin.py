@@ -11,6 +11,21 @@ plugin is installed; by default every engine this machine has. One browser per
 engine serves the whole session; every cell is its own test. Under
 pytest-xdist (``-n N``) each worker has its own environment (gateway, stub
 frontend) and browsers, and ``--cors-json`` holds every worker's cells.
+
+Fixtures, layered as playwright-pytest's are (each one overridable in a
+conftest.py):
+
+- ``cors_engine_options`` (session): the engines' EngineOptions, from
+  ``--cors-connect`` / ``--cors-webdriver-url``.
+- ``cors_origins`` (session): the page origins ``cors_fetch`` may run from
+  (``--cors-origin``, repeatable); pages are served there for real (e2e.origins).
+- ``cors_environment`` (session): the stub frontend at those origins.
+- ``cors_browser_name`` / ``cors_engine`` (session): one started engine; a test
+  that uses them, or ``cors_fetch``, runs once per selected engine.
+- ``cors_fetch(url, origin=..., method=..., headers=..., body=...,
+  credentials=...)`` (function): one cell, the fetch run from a page at exactly
+  that origin, judged as every cell is (e2e.runner.run_cell); returns its
+  CellResult (verdict, status, reason, layer, explanation, exchange).
 """
 from __future__ import annotations
 
@@ -21,12 +36,14 @@ from typing import Any
 
 import pytest
 
-from e2e.engines import ENGINE_NAMES, EngineOptions, make_engine, parse_connect
+from e2e.engines import ENGINE_NAMES, EngineOptions, parse_connect, start_engine
 from e2e.engines.base import Engine
 from e2e.environment import Environment
-from e2e.errors import CorsE2EError, EnvironmentProblem
+from e2e.errors import BadInput, CorsE2EError, EnvironmentProblem
+from e2e.exchange import redact_url
 from e2e.results import CellResult, RunResult
-from e2e.scenarios import Cell, ScenarioFile, expand, load_scenarios
+from e2e.scenarios import (CREDENTIALS, Cell, Origin, Scenario, ScenarioFile, check_origin, expand,
+                           load_scenarios, split_url)
 
 PATTERNS = ("cors_*.yaml", "cors_*.yml", "*.cors.yaml", "*.cors.yml")
 _SESSION = pytest.StashKey["CorsSession"]()
@@ -47,6 +64,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="Playwright engines in a remote browser server")
     group.addoption("--cors-webdriver-url", default=None, metavar="URL",
                     help="WebDriver engines on a remote endpoint")
+    group.addoption("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                    help="a page origin cors_fetch runs from (repeatable; or override the cors_origins fixture)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -135,6 +154,14 @@ def _playwright_has(name: str) -> bool:
     return root.is_dir() and any(p.name.startswith(f"{name}-") for p in root.iterdir())
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test using cors_fetch or cors_engine runs once per selected engine, as
+    pytest-playwright runs a test once per --browser."""
+    if "cors_browser_name" in metafunc.fixturenames:
+        browsers, _ = selected_browsers(metafunc.config)
+        metafunc.parametrize("cors_browser_name", browsers, scope="session")
+
+
 class CorsSession:
     """The browsers and environments the session's cells share; closed at the end."""
 
@@ -173,11 +200,9 @@ class CorsSession:
         if key in self.engine_errors:
             raise EnvironmentProblem(self.engine_errors[key])
         if key not in self.engines:
-            engine = make_engine(name, env.engine_options(self.options()))
             try:
-                engine.start()
+                engine = start_engine(name, env.engine_options(self.options()))
             except EnvironmentProblem as exc:
-                engine.close()
                 self.engine_errors[key] = str(exc)
                 raise
             self.engines[key] = engine
@@ -283,9 +308,9 @@ class CorsCellItem(pytest.Item):
             from e2e.report import cell_details
 
             r = exc.result
-            lines = [f"expected {r.expected}, got {r.verdict}"
-                     + (f" (status {r.status})" if r.status is not None else "")
-                     + (f", reason {r.reason}" if r.reason else ""),
+            from e2e.decide import mismatch_sentence
+
+            lines = [mismatch_sentence(r.to_json()),
                      f"{r.method} {r.url} from {r.page_origin}, credentials {r.credentials}"]
             lines += [line.strip() for line in cell_details(r)]
             return "\n".join(lines)
@@ -296,3 +321,100 @@ class CorsCellItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         # A line number (the file's first), so a skipped cell can be reported.
         return self.path, 0, f"cors cell {self.cell.id}"
+
+
+# -- fixtures: cors_fetch and the layers under it ----------------------------------
+
+PAGE_GROUP = "page"
+
+
+class FetchEnvironment(Environment):
+    """The stub frontend served at the given origins, for fetches whose whole
+    URL each test names: the target is the URL itself, reached as a deployed
+    API is (no server log; a blocked fetch is replayed from outside the browser
+    to tell what answered)."""
+
+    def __init__(self, origins: list[str]) -> None:
+        origins = [check_origin(o, "cors_origins") for o in origins]
+        sfile = ScenarioFile(path="cors_fetch", target="http://127.0.0.1",
+                             origins=[Origin(label=o, group=PAGE_GROUP, spec=o) for o in origins],
+                             scenarios=[])
+        super().__init__(sfile)
+
+    def base_url(self, scenario: Scenario, page_origin: str | None = None) -> str:
+        return ""  # a cors_fetch scenario's path is its whole URL
+
+    def page_origin(self, origin: str) -> Origin:
+        for known in self.sfile.origins:
+            if known.spec == origin.rstrip("/"):
+                return known
+        served = ", ".join(o.spec for o in self.sfile.origins) or "none"
+        raise BadInput(f"cors_fetch: origin {origin!r} is not served (origins: {served}); "
+                       f"add it with --cors-origin {origin} or in an override of the cors_origins fixture")
+
+
+@pytest.fixture(scope="session")
+def cors_engine_options(pytestconfig: pytest.Config) -> EngineOptions:
+    """How engines start (remote browser servers, a WebDriver endpoint); override to change it."""
+    return pytestconfig.stash[_SESSION].options()
+
+
+@pytest.fixture(scope="session")
+def cors_origins(pytestconfig: pytest.Config) -> list[str]:
+    """The page origins cors_fetch may run from; override to name yours."""
+    return list(pytestconfig.getoption("cors_origin") or [])
+
+
+@pytest.fixture(scope="session")
+def cors_environment(cors_origins: list[str]) -> Iterator[FetchEnvironment]:
+    with FetchEnvironment(cors_origins) as env:
+        yield env
+
+
+@pytest.fixture(scope="session")
+def cors_browser_name(request: pytest.FixtureRequest) -> str:
+    """The engine this test runs in (parametrised by pytest_generate_tests)."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def cors_engine(cors_browser_name: str, cors_environment: FetchEnvironment,
+                cors_engine_options: EngineOptions) -> Iterator[Engine]:
+    """One started engine for the session, launched for the environment's origins."""
+    engine = start_engine(cors_browser_name, cors_environment.engine_options(cors_engine_options))
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
+@pytest.fixture
+def cors_fetch(cors_engine: Engine, cors_environment: FetchEnvironment) -> Any:
+    """``cors_fetch(url, origin=..., method="GET", headers=None, body=None,
+    credentials="omit", timeout_ms=10000) -> CellResult``: the fetch, run in a
+    real page at exactly ``origin``, judged as a cell. The result's verdict is
+    allowed, blocked, network-error or timeout; ``expected`` is "allowed"."""
+
+    def fetch(url: str, origin: str | None = None, method: str = "GET", headers: dict[str, str] | None = None,
+              body: str | None = None, credentials: str = "omit", timeout_ms: int = 10000) -> CellResult:
+        from e2e.runner import run_cell
+
+        parts = split_url(url)
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise BadInput(f"cors_fetch: {redact_url(url)!r} is not an http(s) URL with a host")
+        if credentials not in CREDENTIALS:
+            raise BadInput(f"cors_fetch: credentials {credentials!r} is not one of {', '.join(CREDENTIALS)}")
+        if origin is None:
+            if not cors_environment.sfile.origins:
+                raise BadInput("cors_fetch: no origin given and none served; pass origin= and name it "
+                               "with --cors-origin or in an override of the cors_origins fixture")
+            page = cors_environment.sfile.origins[0]
+        else:
+            page = cors_environment.page_origin(origin)
+        scenario = Scenario(name="cors_fetch", path=url, method=method.upper(), headers=dict(headers or {}),
+                            body=body, credentials=[credentials], expect="allowed", api=None,
+                            origin_groups=[PAGE_GROUP], timeout_ms=timeout_ms)
+        return run_cell(cors_engine, cors_environment, Cell(scenario, cors_engine.name, page, credentials,
+                                                            "allowed"))
+
+    return fetch

@@ -87,26 +87,6 @@ CHROMIUM_CORS_ERRORS: dict[str, str] = {
     "NoCorsRedirectModeNotFollow": DISALLOWED_BY_MODE,
 }
 
-# Firefox: the reason keys of its "Cross-Origin Request Blocked" messages.
-# Firefox does not say whether the preflight or the actual response failed for
-# the origin checks; the raw exchange settles that (see e2e.explain).
-FIREFOX_REASONS: dict[str, str] = {
-    "CORSMissingAllowOrigin": MISSING_ALLOW_ORIGIN,
-    "CORSAllowOriginNotMatchingOrigin": ALLOW_ORIGIN_MISMATCH,
-    "CORSMultipleAllowOriginNotAllowed": MULTIPLE_ALLOW_ORIGIN,
-    "CORSNotSupportingCredentials": WILDCARD_WITH_CREDENTIALS,
-    "CORSMissingAllowCredentials": INVALID_ALLOW_CREDENTIALS,
-    "CORSInvalidAllowMethod": INVALID_ALLOW_METHODS,
-    "CORSInvalidAllowHeader": INVALID_ALLOW_HEADERS,
-    "CORSMethodNotFound": METHOD_NOT_ALLOWED,
-    "CORSMissingAllowHeaderFromPreflight": HEADER_NOT_ALLOWED,
-    "CORSPreflightDidNotSucceed": PREFLIGHT_STATUS,
-    "CORSExternalRedirectNotAllowed": PREFLIGHT_REDIRECT,
-    "CORSRequestNotHttp": CORS_DISABLED_SCHEME,
-    "CORSDisabled": DISALLOWED_BY_MODE,
-    "CORSDidNotSucceed": CONNECTION_FAILED,
-}
-
 # Firefox's English message texts, for when only the text reaches us.
 FIREFOX_TEXTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"CORS header .Access-Control-Allow-Origin. missing", re.I), MISSING_ALLOW_ORIGIN),

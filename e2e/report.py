@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from e2e.decide import cookie_sentence
 from e2e.results import CellResult, RunResult
 
 
@@ -28,9 +29,9 @@ def cell_details(c: CellResult) -> list[str]:
         lines.append(f"       oracle: the Fetch standard predicts {c.oracle_verdict}"
                      + (f" ({c.oracle_reason})" if c.oracle_reason else "")
                      + (f"; known engine deviation {c.deviation}" if c.deviation else ""))
-    if c.expected_cookie is not None and c.cookie_sent != c.expected_cookie:
-        lines.append(f"       cookie: expected the session cookie to be {'sent' if c.expected_cookie else 'withheld'}, "
-                     f"it was {'sent' if c.cookie_sent else 'not sent'}")
+    cookie = cookie_sentence(c.to_json())
+    if cookie:
+        lines.append(f"       cookie: {cookie}")
     if c.engine_detail:
         lines.append(f"       engine: {c.engine_detail}")
     if c.error:

@@ -35,12 +35,13 @@ class CellResult:
     engine_detail: str | None     # the engine's own code or words
     preflight: bool | None        # whether a preflight was sent; None: unknown
     match: bool
+    outcome: str | None = None       # e2e.decide.OUTCOMES: how the verdict compares with the expectation
     api: str | None = None
     target_kind: str | None = None   # rest | http | scripted | remote
     cookie_sent: bool | None = None  # did the request carry the session cookie? None: not checked
     expected_cookie: bool | None = None
-    layer: str | None = None         # which layer of the stack answered (blocked cells)
-    explanation: str | None = None   # what failed and how to fix it, in AWS terms
+    layer: str | None = None         # which layer of the stack answered ("none": no response reached the page)
+    explanation: str | None = None   # what failed and how to fix it, in AWS terms (every cell not allowed)
     underlying_status: int | None = None  # the status a CORS error hid from the page
     oracle_verdict: str | None = None     # what the Fetch standard predicts from the exchange
     oracle_reason: str | None = None

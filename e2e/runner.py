@@ -1,6 +1,7 @@
 """Runs cells: per engine, ``jobs`` lanes for the whole run, each lane one
 browser with one context (one WebDriver session for WebKit), one page per
-origin, one fetch per cell.
+origin, one fetch per cell. ``run_cell`` observes a cell (the engine's report,
+the target's log, a deployed API's replay) and records what e2e.decide decides.
 
 Cells stay independent without a new browser each: every cell's URL carries a
 unique token (so no preflight-cache entry is ever reused and the servers' log
@@ -24,19 +25,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from e2e import oracle
+from e2e.decide import Decision, Seen, cookie_sent, decide, mismatch_sentence, needs_replay
 from e2e.engines import EngineOptions, make_engine
 from e2e.engines.base import Engine, ProbeSpec
 from e2e.environment import Environment
 from e2e.errors import EnvironmentProblem
-from e2e.exchange import CELL_PARAM, REACH_PARAM, header_value, redact_headers
-from e2e.explain import CellFacts, agreement, explain
-from e2e.replay import replay
+from e2e.exchange import CELL_PARAM, redact_headers
 from e2e.results import CellResult, RunResult
 from e2e.lanes import DEFAULT_JOBS, EngineWork
 from e2e.shard import Shard
 from e2e.scenarios import LOCAL_TARGETS, SCRIPTED_TARGET, Cell, ScenarioFile, expand, units
-from e2e.verdict import ALLOWED, BLOCKED, NETWORK_ERROR, classify
+from e2e.verdict import BLOCKED, NETWORK_ERROR
 
 
 def run_cell(engine: Engine, env: Environment, cell: Cell, evidence_dir: Path | None = None) -> CellResult:
@@ -58,67 +57,58 @@ def run_cell(engine: Engine, env: Environment, cell: Cell, evidence_dir: Path | 
     spec = ProbeSpec(url=url, method=scenario.method, headers=dict(scenario.headers),
                      body=scenario.body, credentials=cell.credentials, timeout_ms=scenario.timeout_ms,
                      session_url=session_url,
-                     reach_url=None if env.has_server_log else f"{url}&{REACH_PARAM}=1")
+                     reach_url=env.api.reach_url(url) if env.api else None)
     engine.reset_state()
     obs = engine.probe(page_url, spec)
+    # -- the observation: what the engine and the target saw -------------------
     rejected = obs.outcome != "resolved"
-    exchanges = env.exchanges(token, settle_s=0.05 if rejected else 0.0)
+    recorded = env.exchanges(token, settle_s=0.05 if rejected else 0.0)
     # The origin the page itself reports (location.origin), not the one we meant.
     page_origin = str(obs.probe.get("pageOrigin") or page_url.rstrip("/"))
-    verdict = classify(engine.name, obs, exchanges, url, page_origin)
-    kind = env.target_kind(scenario)
-    if exchanges is None and verdict.verdict == BLOCKED:
+    replayed = []
+    if env.api is not None and needs_replay(cell, obs, recorded, url, page_origin):
         # A deployed API keeps no log we can read: replay the cell's requests
         # from outside the browser with the page's Origin to see what it answers.
-        exchanges = replay(spec, page_origin)
-    facts = CellFacts(
-        request=oracle.Request(method=scenario.method, url=url, origin=page_origin,
-                               headers=tuple(scenario.headers.items()), credentials=cell.credentials),
-        browser_verdict=verdict.verdict, exchanges=tuple(exchanges or ()), engine=engine.name,
-        engine_reason=verdict.reason, engine_failed_parameter=obs.failed_parameter,
-        target=kind, local_network_permission=obs.probe.get("localNetworkPermission"))  # type: ignore[arg-type]
-    probe = obs.probe
+        replayed = env.api.replay(spec, page_origin)
+    sent = None
+    if scenario.session and recorded is not None and env.has_server_log:
+        sent = cookie_sent(recorded, token)
+    seen = Seen(obs=obs, url=url, page_origin=page_origin, target_kind=env.target_kind(scenario),
+                recorded=recorded, replayed=replayed, cookie_sent=sent)
+    # -- the decision, once; the record is built from it -----------------------
+    decision = decide(cell, seen)
+    res = _record(cell, seen, decision)
+    env.forget(token, f"{token}s")  # settled: its log entries are in res
+    if evidence_dir is not None:
+        res = replace(res, evidence=keep_evidence(engine, res, page_url, evidence_dir) or None)
+    return replace(res, duration_ms=round((time.perf_counter() - started) * 1000, 1))
+
+
+def _record(cell: Cell, seen: Seen, d: Decision) -> CellResult:
+    probe, obs = seen.obs.probe, seen.obs
     error = None
     if probe.get("errorName") or probe.get("errorMessage"):
         error = f"{probe.get('errorName') or 'Error'}: {probe.get('errorMessage') or ''}".strip()
-    res = CellResult(
-        id=cell.id, scenario=scenario.name, browser=engine.name, origin=cell.origin.label,
-        page_origin=page_origin, credentials=cell.credentials, method=scenario.method,
-        url=url, expected=cell.expected, verdict=verdict.verdict, status=verdict.status,
-        reason=verdict.reason, engine_detail=verdict.engine_detail, preflight=verdict.preflight,
-        match=verdict.verdict == cell.expected, api=scenario.api, target_kind=kind, error=error,
-        console=obs.console, exchange=[e.to_json() for e in exchanges or []],
-        elapsed_ms=probe.get("elapsedMs"),
-    )
+    engine_response = None
     if obs.response_status is not None:
         # What the engine itself saw on the wire, even for a blocked response
         # (Chromium's CDP, Firefox's response event): a second witness beside
         # the server's log or the replay.
-        res.engine_response = {"status": obs.response_status,
-                               "headers": [list(h) for h in redact_headers(obs.response_headers or [])]}
-    if scenario.session and exchanges is not None and env.has_server_log:
-        # Did the cell's own request carry the cookie the session route set?
-        actual = [e for e in exchanges if not e.is_preflight]
-        res.cookie_sent = bool(actual) and any(
-            f"session={token}" in (header_value(e.request_headers, "cookie") or "") for e in actual)
-        res.expected_cookie = cell.expected_cookie
-        if cell.expected_cookie is not None and res.cookie_sent != cell.expected_cookie:
-            res.match = False
-    if verdict.verdict == BLOCKED:
-        why = explain(facts)
-        res.reason, res.layer, res.explanation = why.reason, why.layer, why.explanation
-        res.underlying_status = why.underlying_status
-        res.oracle_verdict, res.oracle_reason = why.oracle_verdict, why.oracle_reason
-        res.oracle_agrees, res.deviation = why.oracle_agrees, why.deviation
-    elif verdict.verdict == ALLOWED:
-        agreed = agreement(facts)
-        res.oracle_verdict, res.oracle_agrees = agreed.oracle_verdict, agreed.oracle_agrees
-        res.deviation = agreed.deviation
-    if evidence_dir is not None:
-        res.evidence = keep_evidence(engine, res, page_url, evidence_dir) or None
-    env.forget(token, f"{token}s")  # settled: its log entries are in res
-    res.duration_ms = round((time.perf_counter() - started) * 1000, 1)
-    return res
+        engine_response = {"status": obs.response_status,
+                           "headers": [list(h) for h in redact_headers(obs.response_headers or [])]}
+    scenario = cell.scenario
+    return CellResult(
+        id=cell.id, scenario=scenario.name, browser=cell.browser, origin=cell.origin.label,
+        page_origin=seen.page_origin, credentials=cell.credentials, method=scenario.method,
+        url=seen.url, expected=cell.expected, verdict=d.verdict, status=d.status,
+        reason=d.reason, engine_detail=d.engine_detail, preflight=d.preflight,
+        match=d.match, outcome=d.outcome, api=scenario.api, target_kind=seen.target_kind,
+        cookie_sent=d.cookie_sent, expected_cookie=d.expected_cookie, layer=d.layer,
+        explanation=d.explanation, underlying_status=d.underlying_status, oracle_verdict=d.oracle_verdict,
+        oracle_reason=d.oracle_reason, oracle_agrees=d.oracle_agrees, deviation=d.deviation,
+        error=error, console=obs.console, exchange=[e.to_json() for e in d.exchanges],
+        elapsed_ms=probe.get("elapsedMs"), engine_response=engine_response,
+    )
 
 
 def keep_evidence(engine: Engine, res: CellResult, page_url: str, root: Path) -> dict[str, str]:
@@ -133,7 +123,7 @@ def keep_evidence(engine: Engine, res: CellResult, page_url: str, root: Path) ->
         return {}
     log = directory / f"{stem}.log"
     lines = [f"cell {res.id}", f"{res.method} {res.url} from {res.page_origin} (credentials {res.credentials})",
-             f"expected {res.expected}, got {res.verdict}" + (f", reason {res.reason}" if res.reason else ""),
+             mismatch_sentence(res.to_json()),
              f"page error: {res.error or '-'}", f"engine: {res.engine_detail or '-'}",
              f"explanation: {res.explanation or '-'}", "console:", *[f"  {m}" for m in res.console]]
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -158,9 +148,18 @@ class MatrixRun:
     evidence_dir: Path | None = None      # --output: keep evidence of cells not as expected
     jobs: int | None = None               # lanes per engine (cells in flight); None: DEFAULT_JOBS
     shard: Shard | None = None            # --shard K/N: only this shard's cells
+    _expanded: tuple[tuple[object, ...], list[Cell]] | None = field(default=None, init=False, repr=False)
+
+    def expanded(self) -> list[Cell]:
+        """The file's cells in file order, expanded once per run (the CLI asks
+        for them to check -k and to size the progress before the run)."""
+        key = (id(self.sfile), tuple(self.browsers), self.keyword)
+        if self._expanded is None or self._expanded[0] != key:
+            self._expanded = (key, expand(self.sfile, self.browsers, self.keyword))
+        return self._expanded[1]
 
     def cells(self) -> list[Cell]:
-        cells = expand(self.sfile, self.browsers, self.keyword)
+        cells = list(self.expanded())
         if self.shard is not None:
             # An ordered scenario's unit goes to one shard whole (shard_key).
             cells = [c for c in cells if self.shard.holds(c.shard_key)]
@@ -297,7 +296,7 @@ class MatrixRun:
                     t.join()
         result.finished = time.time()
         # Keep the file's order in the report whatever order cells ran in.
-        order = {c.id: i for i, c in enumerate(expand(self.sfile, self.browsers, self.keyword))}
+        order = {c.id: i for i, c in enumerate(self.expanded())}
         with lock:
             returned = True
             result.cells.sort(key=lambda c: order.get(c.id, 0))

@@ -19,12 +19,14 @@ import yaml
 
 from e2e.errors import BadInput
 from e2e.exchange import redact_url
+from e2e.oracle import ENGINES as ENGINE_NAMES
+from e2e.paths import SCENARIOS_DIR
 
 LOCAL_TARGETS = ("local", "local-rest", "local-http")
 SCRIPTED_TARGET = "scripted"
 VERDICTS = ("allowed", "blocked", "network-error", "timeout")
 CREDENTIALS = ("omit", "same-origin", "include")
-ENGINES = ("chromium", "firefox", "webkit")
+ENGINES = ENGINE_NAMES  # the oracle's list (e2e.oracle.ENGINES)
 STUB_ALLOWED = "stub:allowed"
 STUB_DENIED = "stub:denied"
 # The stub page on an address Chromium is told is public (--ip-address-space-overrides),
@@ -34,7 +36,7 @@ STUB_SPECS = (STUB_ALLOWED, STUB_DENIED, STUB_PUBLIC)
 DEFAULT_ORIGINS = {"allowed": [STUB_ALLOWED], "denied": [STUB_DENIED]}
 STUB_PAGE = "/"            # the stub page: the fetch runs in the page at the origin
 OPAQUE_PAGE = "/opaque"    # the fetch runs in a sandboxed iframe there: an opaque origin, Origin: null
-DEFAULT_SCENARIOS = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios" / "default.yaml"
+DEFAULT_SCENARIOS = SCENARIOS_DIR / "default.yaml"
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/+-]*$")
 _LABEL = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -92,14 +94,6 @@ class ScenarioFile:
     scenarios: list[Scenario]
     description: str | None = None
     template: TemplateRef | None = None
-
-    @property
-    def is_local(self) -> bool:
-        return self.target in LOCAL_TARGETS
-
-    @property
-    def apis(self) -> list[str]:
-        return sorted({s.api for s in self.scenarios if s.api})
 
 
 def _resolve(expect: Any, is_leaf: Any, *, engine: str, origin: str, credentials: str,

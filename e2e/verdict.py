@@ -1,5 +1,6 @@
-"""Where a cell's verdict is decided: from what the page saw, what the engine
-said, and what the server recorded.
+"""A cell's verdict from what the page saw, what the engine said, and what the
+server recorded (``classify``); e2e.decide calls it, and settles the rest of
+the cell's decision there.
 
 - ``allowed``: the fetch resolved; the page could read the response.
 - ``blocked``: the fetch rejected and the server answered (or the engine named
@@ -11,11 +12,10 @@ said, and what the server recorded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
-
 from e2e import reasons
 from e2e.engines.base import Observation
 from e2e.exchange import Exchange
+from e2e.oracle import mixed_content
 
 ALLOWED = "allowed"
 BLOCKED = "blocked"
@@ -53,20 +53,6 @@ def engine_reason(engine: str, obs: Observation) -> tuple[str | None, str | None
     if obs.cors_error:
         return None, obs.cors_error   # a CORS failure the engine did not explain
     return None, None
-
-
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
-
-
-def mixed_content(engine: str, page_origin: str | None, url: str) -> bool:
-    """Whether an https page's fetch of this http URL is blocked as mixed content.
-
-    Loopback URLs are potentially trustworthy and allowed from https pages in
-    Chromium and Firefox; WebKitGTK blocks them too (observed here)."""
-    if not page_origin or not page_origin.startswith("https:") or not url.startswith("http:"):
-        return False
-    host = (urlsplit(url).hostname or "").lower()
-    return engine == "webkit" or not (host in LOOPBACK_HOSTS or host.startswith("127."))
 
 
 def classify(engine: str, obs: Observation, exchanges: list[Exchange] | None, url: str,

@@ -95,9 +95,6 @@ class StubFrontend:
         self.denied_origin = f"http://{LOOPBACK}:{self._listen()}"
         return self
 
-    def page_url(self, origin: str) -> str:
-        return origin + "/"
-
     def close(self) -> None:
         for listener in self._listeners:
             listener.server.shutdown()

@@ -63,7 +63,9 @@ def test_a_groups_cells_share_one_token_and_another_engine_gets_another(tmp_path
     tokens = {c.unit: env.group_token(c.unit) for c in cells if c.unit}
     assert len(set(tokens.values())) == len(ENGINES)
     assert Environment(file).group_token("cached|chromium") != tokens["cached|chromium"]  # another run
-    env._api_urls["reference"] = "http://127.0.0.1:1/prod"  # as if started
+    from e2e.targets import DeployedTarget
+
+    env.api = DeployedTarget("http://127.0.0.1:1/prod")  # as if started
     url = env.request_url(file.scenarios[0], "cell1", group=tokens["cached|chromium"])
     assert url.endswith(f"?cors-e2e-cell=cell1&{GROUP_PARAM}={tokens['cached|chromium']}")
 

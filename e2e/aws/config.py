@@ -14,6 +14,7 @@ from typing import Any
 from e2e.aws.errors import AccessDenied, UnknownApi
 from e2e.aws.session import Aws
 from e2e.aws.target import ResolvedApi
+from e2e.gateway.model import RouteKeyed
 
 _LAMBDA_IN_URI = re.compile(r"functions/(arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+(?::[\w$-]+)?)/invocations")
 
@@ -64,19 +65,11 @@ class RestConfig:
 
 
 @dataclass
-class HttpRoute:
+class HttpRoute(RouteKeyed):
     route_key: str
     authorization_type: str = "NONE"       # NONE | CUSTOM | JWT | AWS_IAM
     authorizer_id: str | None = None
     api_key_required: bool = False
-
-    @property
-    def method(self) -> str:
-        return "" if self.route_key == "$default" else self.route_key.split(" ", 1)[0]
-
-    @property
-    def path(self) -> str:
-        return "" if self.route_key == "$default" else self.route_key.split(" ", 1)[1]
 
     @property
     def secured(self) -> bool:

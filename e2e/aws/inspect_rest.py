@@ -12,10 +12,11 @@ from e2e.aws.config import RestConfig, RestMethod, RestResource
 from e2e.aws.findings import Finding, finding
 from e2e.aws.origins import SAFELISTED_METHODS, is_insecure, is_request_origin, literal, origin_matches
 from e2e.aws.preflight import Preflight, decode
+from e2e.gateway.errors import RESPONSE_STATUS, parent_response_type  # the gateway-response table
 
-# Gateway responses a configuration makes reachable, and the status each has.
-_STATUS = {"INVALID_API_KEY": 403, "UNAUTHORIZED": 401, "ACCESS_DENIED": 403, "THROTTLED": 429,
-           "INTEGRATION_TIMEOUT": 504, "MISSING_AUTHENTICATION_TOKEN": 403, "DEFAULT_5XX": 502}
+# Gateway responses a configuration makes reachable, and the status each has:
+# the gateway's table, plus the 502 a failing Lambda gets under DEFAULT_5XX.
+_STATUS = {**RESPONSE_STATUS, "DEFAULT_5XX": 502}
 _ALLOW_ORIGIN = "gatewayresponse.header.access-control-allow-origin"
 _ALLOW_CREDENTIALS = "gatewayresponse.header.access-control-allow-credentials"
 
@@ -251,7 +252,7 @@ def _errors_without_cors(cfg: RestConfig) -> list[Finding]:
     out: list[Finding] = []
     for kind, why in sorted(_reachable_errors(cfg).items()):
         status = _STATUS[kind]
-        parent = "DEFAULT_4XX" if status < 500 else "DEFAULT_5XX"
+        parent = parent_response_type(status)
         own = cfg.gateway_responses.get(kind)
         # A specific type that was not customised inherits its DEFAULT_xXX.
         customised = own is not None and not own.get("defaultResponse", False) and bool(

@@ -4,8 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from e2e.engines.base import Engine, Observation, ProbeSpec
-
-ENGINE_NAMES = ("chromium", "firefox", "webkit")
+from e2e.oracle import ENGINES as ENGINE_NAMES
 
 
 @dataclass
@@ -71,5 +70,17 @@ def make_engine(name: str, options: EngineOptions | None = None) -> Engine:
     raise ValueError(f"unknown engine {name!r}")
 
 
+def start_engine(name: str, options: EngineOptions | None = None) -> Engine:
+    """A started driver for the engine, on this thread; a start that fails
+    (EnvironmentProblem) leaves nothing running."""
+    engine = make_engine(name, options)
+    try:
+        engine.start()
+    except BaseException:
+        engine.close()
+        raise
+    return engine
+
+
 __all__ = ["ENGINE_NAMES", "Engine", "EngineOptions", "Observation", "ProbeSpec", "make_engine",
-           "parse_connect"]
+           "parse_connect", "start_engine"]

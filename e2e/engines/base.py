@@ -4,7 +4,7 @@ A driver opens one page per origin, keeps it, and runs each cell's fetch in it
 through the probe script (frontend_stub/static/probe.js). It reports what the
 page saw (the probe's result) and whatever the engine itself tells about the
 request: a CORS error code, a network error, whether a preflight went out,
-console messages. The runner turns that into a verdict (e2e/verdict.py).
+console messages. e2e.decide turns that into the cell's decision.
 """
 from __future__ import annotations
 

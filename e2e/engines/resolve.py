@@ -181,3 +181,27 @@ def webkit_driver(webdriver_url: str | None = None) -> str:
     if webdriver_url:
         return "webdriver"
     return "playwright" if playwright_webkit() else "webdriver"
+
+
+def available_engines(names: tuple[str, ...] | None = None) -> list[str]:
+    """The engines of ``names`` (default: every engine) this machine has a build of, found the way
+    launching them finds it (resolve_playwright, webkit_problem); nothing is
+    launched. Playwright's registry is asked through a short-lived driver."""
+    from e2e.engines import ENGINE_NAMES
+
+    names = ENGINE_NAMES if names is None else names
+    found = []
+    playwright_names = [n for n in names if n in SYSTEM]
+    if playwright_names:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            for name in playwright_names:
+                try:
+                    resolve_playwright(name, getattr(pw, name))
+                except EnvironmentProblem:
+                    continue
+                found.append(name)
+    if "webkit" in names and webkit_problem() is None:
+        found.append("webkit")
+    return [n for n in names if n in found]

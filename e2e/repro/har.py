@@ -168,7 +168,7 @@ def _is_preflight(path: str, index: int, request: dict[str, Any], resource_type:
     if request["method"] != "OPTIONS":
         return False
     headers = _headers(path, index, "request", request.get("headers"))
-    return header_value(headers, oracle.REQUEST_METHOD) is not None or resource_type == PREFLIGHT_RESOURCE_TYPE
+    return oracle.is_preflight_request("OPTIONS", headers) or resource_type == PREFLIGHT_RESOURCE_TYPE
 
 
 def _page_origins(log: dict[str, Any], entries: list[Any]) -> dict[str, str]:

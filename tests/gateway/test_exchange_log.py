@@ -27,7 +27,7 @@ def test_exchanges_are_found_by_cell_parameter_in_arrival_order(gateway, apis):
 def test_request_and_response_headers_are_recorded_exactly(gateway, apis):
     cell = uuid.uuid4().hex
     resp = call(apis["reference"], "GET", f"/items?{CELL_PARAM}={cell}", {"oRiGiN": FRONTEND, "X-Dup": "1"})
-    (exchange,) = gateway.exchanges(value=cell)
+    (exchange,) = gateway.exchanges(CELL_PARAM, cell)
     assert ("oRiGiN", FRONTEND) in exchange.request_headers
     assert exchange.response_headers == resp.headers
     assert exchange.path == "/prod/items"

@@ -48,5 +48,5 @@ def test_each_gateway_error_matches_its_row(gateway, apis, row, api, method, pat
     assert resp.header("x-amzn-ErrorType") == error_type
     assert {"x-amzn-requestid", "x-amz-apigw-id"} <= resp.header_names()
     assert resp.cors_headers() == {}
-    (exchange,) = gateway.exchanges(value=cell)
+    (exchange,) = gateway.exchanges(CELL_PARAM, cell)
     assert (exchange.layer, exchange.detail) == (LAYER_GATEWAY_ERROR, response_type)

@@ -55,7 +55,7 @@ def test_a_lambda_reading_the_lower_case_origin_key_answers_with_cors(apis):
 
 def test_the_exchange_log_keeps_the_names_as_the_client_sent_them(apis, gateway):
     call(apis["header-case"], "GET", "/lower?cors-e2e-cell=case-kept", {"Origin": FRONTEND})
-    (exchange,) = gateway.exchanges(value="case-kept")
+    (exchange,) = gateway.exchanges("cors-e2e-cell", "case-kept")
     assert ("Origin", FRONTEND) in exchange.request_headers
 
 

@@ -68,7 +68,7 @@ def test_without_cors_configuration_an_uncaught_preflight_is_404(apis):
 
 def test_the_automatic_preflight_is_recorded_as_the_http_api_cors_layer(apis, gateway):
     preflight(apis["http-lab"], "/items?cors-e2e-cell=http-layer", APP)
-    (exchange,) = gateway.exchanges(value="http-layer")
+    (exchange,) = gateway.exchanges("cors-e2e-cell", "http-layer")
     assert exchange.layer == LAYER_HTTP_API_CORS
 
 

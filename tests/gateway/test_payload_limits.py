@@ -29,7 +29,7 @@ def test_a_body_over_10_mb_is_refused_in_front_of_the_api_without_gateway_respon
     assert resp.header("Content-Type") == "text; charset=utf-8"
     assert resp.cors_headers() == {}                      # DEFAULT_4XX's header does not apply
     assert not any(name.startswith("x-amz") for name in resp.header_names())
-    (exchange,) = gateway.exchanges(value="over-10mb")
+    (exchange,) = gateway.exchanges("cors-e2e-cell", "over-10mb")
     assert exchange.layer == LAYER_GATEWAY_ERROR
 
 
