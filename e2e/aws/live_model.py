@@ -54,7 +54,7 @@ def _rest(cfg: RestConfig, notes: list[str]) -> RestApi:
     for r in cfg.resources:
         resource = resources.setdefault(r.path, Resource(r.path))
         for verb, m in r.methods.items():
-            integration = _rest_integration(m.integration, functions)
+            integration = rest_integration(m.integration, functions)
             where = f"{verb} {r.path}"
             if integration is None:
                 notes.append(f"{where}: integration type {m.integration_type} is not run locally; not probed")
@@ -89,7 +89,7 @@ def _rest(cfg: RestConfig, notes: list[str]) -> RestApi:
                    api_keys=[LIVE_API_KEY] if needs_key else [], throttle=throttle)
 
 
-def _rest_integration(i: dict[str, Any], functions: dict[str, LambdaFunction]) -> Integration | None:
+def rest_integration(i: dict[str, Any], functions: dict[str, LambdaFunction]) -> Integration | None:
     kind = i.get("type")
     timeout = int(i.get("timeoutInMillis") or 29000)
     if kind == "AWS_PROXY":
@@ -98,12 +98,17 @@ def _rest_integration(i: dict[str, Any], functions: dict[str, LambdaFunction]) -
     if kind == "MOCK":
         responses = [IntegrationResponse(int(r.get("statusCode", 200)), r.get("selectionPattern") or None,
                                          dict(r.get("responseParameters") or {}),
-                                         dict(r.get("responseTemplates") or {}))
+                                         _templates(r.get("responseTemplates")))
                      for r in (i.get("integrationResponses") or {}).values()]
-        return Integration("MOCK", request_templates=dict(i.get("requestTemplates") or {}),
+        return Integration("MOCK", request_templates=_templates(i.get("requestTemplates")),
                            passthrough_behavior=str(i.get("passthroughBehavior") or "WHEN_NO_MATCH"),
                            integration_responses=responses, timeout_ms=timeout)
     return None
+
+
+def _templates(templates: dict[str, str | None] | None) -> dict[str, str]:
+    """boto3 gives a template it holds no text for as None: the media type without a template."""
+    return {media: text for media, text in (templates or {}).items() if text is not None}
 
 
 def _http(cfg: HttpConfig, notes: list[str]) -> HttpApi:
