@@ -59,7 +59,7 @@ class InspectReport:
 def inspect_config(cfg: Config, origins: list[str] | None = None) -> InspectReport:
     origins = list(origins or [])
     if isinstance(cfg, RestConfig):
-        found = inspect_rest(cfg, origins)
+        found = inspect_rest(cfg.model, origins)
     else:
         assert isinstance(cfg, HttpConfig)
         found = inspect_http(cfg, origins)

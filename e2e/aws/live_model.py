@@ -13,10 +13,12 @@ with a note, never guessed.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from e2e.aws.config import Config, HttpConfig, RestConfig
+from e2e.aws.target import ResolvedApi
 from e2e.gateway.model import (
     Api, Authorizer, CorsConfiguration, GatewayResponse, HttpApi, HttpAuthorizer, HttpIntegration, Integration,
     IntegrationResponse, LambdaFunction, Method, Resource, RestApi, Route, ThrottleSettings,
@@ -37,56 +39,89 @@ def _function(uri: Any, functions: dict[str, LambdaFunction]) -> str | None:
 
 
 def live_model(cfg: Config, notes: list[str]) -> Api:
-    return _rest(cfg, notes) if isinstance(cfg, RestConfig) else _http(cfg, notes)
+    """The model the local gateway serves for ``cfg`` (what it cannot run left out, with notes)."""
+    return runnable(cfg.model, notes) if isinstance(cfg, RestConfig) else _http(cfg, notes)
 
 
-def _rest(cfg: RestConfig, notes: list[str]) -> RestApi:
+def rest_model(api: ResolvedApi, api_key_source: str, methods_by_path: list[tuple[str, dict[str, dict[str, Any]]]],
+               raw_authorizers: dict[str, dict[str, Any]], raw_responses: dict[str, dict[str, Any]],
+               method_settings: dict[str, dict[str, Any]], lambda_timeouts: dict[str, float]) -> RestApi:
+    """A REST API from boto3's shapes (resources with their methods, authorizers by id, gateway
+    responses by type, the stage's methodSettings, Lambda timeouts by ARN): everything inspect
+    judges, including what the local gateway does not run (``runnable`` takes that out)."""
     functions: dict[str, LambdaFunction] = {}
     authorizers: dict[str, Authorizer] = {}
-    for auth_id, a in cfg.authorizers.items():
+    for auth_id, a in raw_authorizers.items():
+        sources = [s.strip() for s in str(a.get("identitySource", "")).split(",") if s.strip()]
+        if a.get("type") == "COGNITO_USER_POOLS":
+            authorizers[auth_id] = Authorizer(auth_id, "COGNITO_USER_POOLS", "", sources)
+            continue
         fn = _function(a.get("authorizerUri"), functions)
         if a.get("type") in ("TOKEN", "REQUEST") and fn:
-            sources = [s.strip() for s in str(a.get("identitySource", "")).split(",") if s.strip()]
             authorizers[auth_id] = Authorizer(auth_id, a["type"], fn, sources,
                                               a.get("identityValidationExpression"),
                                               int(a.get("authorizerResultTtlInSeconds", 300) or 0))
     resources: dict[str, Resource] = {"/": Resource("/")}
-    for r in cfg.resources:
-        resource = resources.setdefault(r.path, Resource(r.path))
-        for verb, m in r.methods.items():
-            integration = rest_integration(m.integration, functions)
-            where = f"{verb} {r.path}"
+    for path, methods in methods_by_path:
+        resource = resources.setdefault(path, Resource(path))
+        for verb, m in methods.items():
+            raw = dict(m.get("methodIntegration") or {})
+            integration = rest_integration(raw, functions)
             if integration is None:
-                notes.append(f"{where}: integration type {m.integration_type} is not run locally; not probed")
-                continue
-            auth = m.authorization_type
-            if auth not in ("NONE", "CUSTOM") or (auth == "CUSTOM" and m.authorizer_id not in authorizers):
-                notes.append(f"{where}: authorization {auth} is not modelled locally; not probed")
-                continue
-            resource.methods[verb] = Method(verb, integration, auth, m.authorizer_id if auth == "CUSTOM" else None,
-                                            m.api_key_required)
+                integration = Integration(raw.get("type") or "HTTP", _function(raw.get("uri"), functions),
+                                          timeout_ms=int(raw.get("timeoutInMillis") or 29000))
+            resource.methods[verb] = Method(verb, integration, m.get("authorizationType", "NONE"),
+                                            m.get("authorizerId"), bool(m.get("apiKeyRequired")))
     for path in list(resources):
         while path != "/":
             path = path.rsplit("/", 1)[0] or "/"
             resources.setdefault(path, Resource(path))
+    timeouts = {m.group(1): t for arn, t in lambda_timeouts.items() if (m := _FUNCTION.search(arn))}
+    for fn in functions.values():
+        fn.timeout = timeouts.get(fn.name)   # None: not read from Lambda, so not compared
     gateway_responses = {}
-    for kind, g in cfg.gateway_responses.items():
-        if g.get("defaultResponse") and not g.get("responseParameters") and not g.get("responseTemplates"):
-            continue
+    for kind, g in raw_responses.items():
+        if g.get("defaultResponse"):
+            continue   # API Gateway's own default, which the local gateway answers too
         status = g.get("statusCode")
         gateway_responses[kind] = GatewayResponse(kind, int(status) if status else None,
                                                   dict(g.get("responseParameters") or {}),
-                                                  dict(g.get("responseTemplates") or {}))
-    throttle = None
-    star = cfg.method_settings.get("*/*") or {}
-    if "throttlingRateLimit" in star or "throttlingBurstLimit" in star:
-        throttle = ThrottleSettings(float(star.get("throttlingRateLimit", 10000)),
-                                    int(star.get("throttlingBurstLimit", 5000)))
+                                                  _templates(g.get("responseTemplates")))
+    throttles = {key: ThrottleSettings(s.get("throttlingRateLimit", -1), s.get("throttlingBurstLimit", -1))
+                 for key, s in method_settings.items()
+                 if "throttlingRateLimit" in s or "throttlingBurstLimit" in s}
     needs_key = any(m.api_key_required for r in resources.values() for m in r.methods.values())
-    return RestApi(name=cfg.api.name or cfg.api.api_id, stage=cfg.api.stage, description="",
-                   source=cfg.api.label, functions=functions, resources=resources,
+    return RestApi(name=api.name or api.api_id, stage=api.stage, description="",
+                   source=api.label, functions=functions, resources=resources,
                    gateway_responses=gateway_responses, authorizers=authorizers,
-                   api_keys=[LIVE_API_KEY] if needs_key else [], throttle=throttle)
+                   api_keys=[LIVE_API_KEY] if needs_key else [], throttle=throttles.pop("*/*", None),
+                   api_key_source=api_key_source, method_throttles=throttles)
+
+
+def runnable(api: Api, notes: list[str]) -> Api:
+    """``api`` without what the local gateway does not run (integrations other than Lambda proxy
+    and MOCK, authorization other than Lambda authorizers), each left out with a note: never guessed."""
+    if not isinstance(api, RestApi):
+        return api
+    resources = {}
+    for path, resource in api.resources.items():
+        kept = Resource(path)
+        for verb, m in resource.methods.items():
+            where = f"{verb} {path}"
+            if m.integration.type not in ("AWS_PROXY", "MOCK"):
+                notes.append(f"{where}: integration type {m.integration.type} is not run locally; not probed")
+                continue
+            auth = m.authorization_type
+            if auth not in ("NONE", "CUSTOM") or (auth == "CUSTOM" and (
+                    m.authorizer not in api.authorizers or api.authorizers[m.authorizer].type not in ("TOKEN",
+                                                                                                    "REQUEST"))):
+                notes.append(f"{where}: authorization {auth} is not modelled locally; not probed")
+                continue
+            kept.methods[verb] = replace(m, authorizer=m.authorizer if auth == "CUSTOM" else None)
+        resources[path] = kept
+    authorizers = {k: a for k, a in api.authorizers.items() if a.type in ("TOKEN", "REQUEST")}
+    functions = {k: replace(f, timeout=3.0 if f.timeout is None else f.timeout) for k, f in api.functions.items()}
+    return replace(api, resources=resources, authorizers=authorizers, functions=functions, method_throttles={})
 
 
 def rest_integration(i: dict[str, Any], functions: dict[str, LambdaFunction]) -> Integration | None:

@@ -50,6 +50,8 @@ def decode(integration: dict[str, Any]) -> Preflight | None:
 
 
 def run_preflight(integration: Integration) -> Preflight | None:
+    if integration.type != "MOCK":
+        return None
     try:
         nodes = [n for r in integration.integration_responses for t in r.response_templates.values()
                  for n in parse_template(t or "")]
