@@ -1,5 +1,5 @@
-"""An API's live configuration, read with boto3: a REST API straight into the
-local gateway's model (``e2e.aws.live_model``), an HTTP API into plain data.
+"""An API's live configuration, read with boto3 straight into the local
+gateway's model (``e2e.aws.live_model`` turns boto3's shapes into it).
 
 The inspectors and the scenario generator work on these objects only, so they
 can be tested and reasoned about without AWS. Field names follow API
@@ -15,7 +15,7 @@ from typing import Any
 from e2e.aws.errors import AccessDenied, UnknownApi
 from e2e.aws.session import Aws
 from e2e.aws.target import ResolvedApi
-from e2e.gateway.model import RestApi
+from e2e.gateway.model import HttpApi, RestApi
 
 _LAMBDA_IN_URI = re.compile(r"functions/(arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+(?::[\w$-]+)?)/invocations")
 
@@ -29,32 +29,10 @@ class RestConfig:
 
 
 @dataclass
-class HttpRoute:
-    route_key: str
-    authorization_type: str = "NONE"       # NONE | CUSTOM | JWT | AWS_IAM
-    authorizer_id: str | None = None
-    api_key_required: bool = False
-
-    @property
-    def method(self) -> str:
-        return "" if self.route_key == "$default" else self.route_key.split(" ", 1)[0]
-
-    @property
-    def path(self) -> str:
-        return "" if self.route_key == "$default" else self.route_key.split(" ", 1)[1]
-
-    @property
-    def secured(self) -> bool:
-        return self.authorization_type != "NONE" or self.api_key_required
-
-
-@dataclass
 class HttpConfig:
+    """A live HTTP API: what it is (target) and its configuration, in the gateway's model."""
     api: ResolvedApi
-    cors: dict[str, Any] | None = None                # CorsConfiguration, or None
-    routes: list[HttpRoute] = field(default_factory=list)
-    authorizers: dict[str, dict[str, Any]] = field(default_factory=dict)   # by id
-    stage: dict[str, Any] = field(default_factory=dict)
+    model: HttpApi
     notes: list[str] = field(default_factory=list)
 
 
@@ -114,16 +92,16 @@ def _lambda_timeout(aws: Aws, arn: str, notes: list[str]) -> float | None:
 
 
 def _read_http(aws: Aws, api: ResolvedApi) -> HttpConfig:
+    from e2e.aws.live_model import http_model
+
     doing = f"reading HTTP API {api.api_id}"
     info = aws.call("apigatewayv2", "get_api", ApiId=api.api_id, doing=doing)
-    cfg = HttpConfig(api=api, cors=info.get("CorsConfiguration") or None)
-    for r in aws.pages("apigatewayv2", "get_routes", "Items", ApiId=api.api_id, doing=doing):
-        cfg.routes.append(HttpRoute(r["RouteKey"], r.get("AuthorizationType", "NONE"), r.get("AuthorizerId"),
-                                    bool(r.get("ApiKeyRequired"))))
-    cfg.routes.sort(key=lambda r: (r.path, r.method))
+    routes = list(aws.pages("apigatewayv2", "get_routes", "Items", ApiId=api.api_id, doing=doing))
+    integrations = {i["IntegrationId"]: i for i in aws.pages("apigatewayv2", "get_integrations", "Items",
+                                                             ApiId=api.api_id, doing=doing)}
     # Only the authorizers routes use matter; GetAuthorizer each (moto has no GetAuthorizers).
-    for auth_id in sorted({r.authorizer_id for r in cfg.routes if r.authorizer_id}):
-        cfg.authorizers[auth_id] = aws.call("apigatewayv2", "get_authorizer", ApiId=api.api_id,
-                                            AuthorizerId=auth_id, doing=doing)
-    cfg.stage = aws.call("apigatewayv2", "get_stage", ApiId=api.api_id, StageName=api.stage, doing=doing)
-    return cfg
+    authorizers = {auth_id: aws.call("apigatewayv2", "get_authorizer", ApiId=api.api_id, AuthorizerId=auth_id,
+                                     doing=doing)
+                   for auth_id in sorted({r["AuthorizerId"] for r in routes if r.get("AuthorizerId")})}
+    stage = aws.call("apigatewayv2", "get_stage", ApiId=api.api_id, StageName=api.stage, doing=doing)
+    return HttpConfig(api, http_model(api, info, routes, integrations, authorizers, stage))

@@ -62,7 +62,7 @@ def inspect_config(cfg: Config, origins: list[str] | None = None) -> InspectRepo
         found = inspect_rest(cfg.model, origins)
     else:
         assert isinstance(cfg, HttpConfig)
-        found = inspect_http(cfg, origins)
+        found = inspect_http(cfg.model, origins)
     # Most severe first; then by resource, so reports diff well from night to night.
     order = {s: i for i, s in enumerate(reversed(SEVERITIES))}
     found.sort(key=lambda f: (order[f.severity], f.resource, f.code))

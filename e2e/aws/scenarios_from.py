@@ -39,11 +39,11 @@ def routes_of(cfg: Config) -> list[tuple[str, str, list[str]]]:
                     out.append((m, resource.path, headers))
     else:
         assert isinstance(cfg, HttpConfig)
-        for route in cfg.routes:
+        for route in sorted(cfg.model.routes, key=lambda r: (r.path, r.method)):
             if route.method == "OPTIONS":
                 continue
             path = route.path or "/"
-            headers = http_required(cfg, route)
+            headers = http_required(cfg.model, route)
             for m in (ANY_EXPANDS_TO if route.method in ("ANY", "") else (route.method,)):
                 out.append((m, path, headers))
     seen: set[tuple[str, str]] = set()
@@ -57,7 +57,7 @@ def routes_of(cfg: Config) -> list[tuple[str, str, list[str]]]:
 
 def allows_credentials(cfg: Config) -> bool:
     if isinstance(cfg, HttpConfig):
-        return bool((cfg.cors or {}).get("AllowCredentials"))
+        return bool(cfg.model.cors and cfg.model.cors.allow_credentials)
     for resource in cfg.model.resources.values():
         options = resource.methods.get("OPTIONS")
         pf = run_preflight(options.integration) if options else None

@@ -53,7 +53,7 @@ def config_origins(cfg: Any, *, loopback: bool = False) -> list[str]:
 
     found: list[str] = []
     if isinstance(cfg, HttpConfig):
-        found = list((cfg.cors or {}).get("AllowOrigins") or [])
+        found = list(cfg.model.cors.allow_origins) if cfg.model.cors else []
     else:
         for _, resource in sorted(cfg.model.resources.items()):
             options = resource.methods.get("OPTIONS")

@@ -1,14 +1,13 @@
 """A loaded template, seen the way ``inspect`` and ``scenarios-from`` see a
 live API (what ``e2e.aws.config.read_config`` returns for the same API once
-created): a REST API is the loaded gateway model itself; an HTTP API is still
-written out in boto3's shapes. So the same inspectors and generator judge a
+created): the loaded gateway model itself, with the target it stands for. So the same inspectors and generator judge a
 template before deploy and the deployed API after, with the same finding codes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from e2e.aws.config import Config, HttpConfig, HttpRoute, RestConfig
+from e2e.aws.config import Config, HttpConfig, RestConfig
 from e2e.aws.target import ResolvedApi
 from e2e.gateway.model import HttpApi, RestApi
 from e2e.templates import LoadedTemplate
@@ -49,26 +48,4 @@ def _rest(api: RestApi, target: ResolvedApi, notes: list[str]) -> RestConfig:
 
 
 def _http(api: HttpApi, target: ResolvedApi, notes: list[str]) -> HttpConfig:
-    cfg = HttpConfig(api=target, notes=list(notes))
-    if api.cors is not None:
-        c = api.cors
-        cors: dict[str, Any] = {"AllowOrigins": list(c.allow_origins), "AllowCredentials": c.allow_credentials}
-        for key, value in (("AllowMethods", c.allow_methods), ("AllowHeaders", c.allow_headers),
-                           ("ExposeHeaders", c.expose_headers)):
-            if value:
-                cors[key] = list(value)
-        if c.max_age is not None:
-            cors["MaxAge"] = c.max_age
-        cfg.cors = cors
-    for route in api.routes:
-        cfg.routes.append(HttpRoute(route.route_key, "CUSTOM" if route.authorizer else "NONE", route.authorizer))
-    cfg.routes.sort(key=lambda r: (r.path, r.method))
-    cfg.authorizers = {a.name: {"AuthorizerId": a.name, "Name": a.name, "AuthorizerType": "REQUEST",
-                                "IdentitySource": list(a.identity_source),
-                                "EnableSimpleResponses": a.enable_simple_responses}
-                       for a in api.authorizers.values()}
-    cfg.stage = {"StageName": api.stage}
-    if api.throttle is not None:
-        cfg.stage["DefaultRouteSettings"] = {"ThrottlingRateLimit": api.throttle.rate_limit,
-                                             "ThrottlingBurstLimit": api.throttle.burst_limit}
-    return cfg
+    return HttpConfig(api=target, model=api, notes=list(notes))
