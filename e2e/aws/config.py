@@ -1,4 +1,5 @@
-"""An API's live configuration, read with boto3 into plain data.
+"""An API's live configuration, read with boto3 straight into the local
+gateway's model (``e2e.aws.live_model`` turns boto3's shapes into it).
 
 The inspectors and the scenario generator work on these objects only, so they
 can be tested and reasoned about without AWS. Field names follow API
@@ -14,75 +15,24 @@ from typing import Any
 from e2e.aws.errors import AccessDenied, UnknownApi
 from e2e.aws.session import Aws
 from e2e.aws.target import ResolvedApi
-from e2e.gateway.model import RouteKeyed
+from e2e.gateway.model import HttpApi, RestApi
 
 _LAMBDA_IN_URI = re.compile(r"functions/(arn:aws[\w-]*:lambda:[\w-]+:\d{12}:function:[\w-]+(?::[\w$-]+)?)/invocations")
 
 
 @dataclass
-class RestMethod:
-    http_method: str
-    authorization_type: str = "NONE"       # NONE | CUSTOM | AWS_IAM | COGNITO_USER_POOLS
-    authorizer_id: str | None = None
-    api_key_required: bool = False
-    integration: dict[str, Any] = field(default_factory=dict)   # boto3's methodIntegration
-
-    @property
-    def integration_type(self) -> str | None:
-        return self.integration.get("type")
-
-    @property
-    def lambda_arn(self) -> str | None:
-        m = _LAMBDA_IN_URI.search(str(self.integration.get("uri", "")))
-        return m.group(1) if m else None
-
-    @property
-    def secured(self) -> bool:
-        return self.authorization_type != "NONE" or self.api_key_required
-
-
-@dataclass
-class RestResource:
-    path: str
-    methods: dict[str, RestMethod] = field(default_factory=dict)
-
-    @property
-    def served(self) -> list[str]:
-        """The methods a browser calls here: everything but OPTIONS."""
-        return [m for m in self.methods if m != "OPTIONS"]
-
-
-@dataclass
 class RestConfig:
+    """A live REST API: what it is (target) and its configuration, in the gateway's model."""
     api: ResolvedApi
-    api_key_source: str = "HEADER"
-    resources: list[RestResource] = field(default_factory=list)
-    authorizers: dict[str, dict[str, Any]] = field(default_factory=dict)       # by id
-    gateway_responses: dict[str, dict[str, Any]] = field(default_factory=dict)  # by responseType
-    method_settings: dict[str, dict[str, Any]] = field(default_factory=dict)    # the stage's
-    lambda_timeouts: dict[str, float] = field(default_factory=dict)             # seconds, by function ARN
+    model: RestApi
     notes: list[str] = field(default_factory=list)   # what could not be read, and so was not checked
 
 
 @dataclass
-class HttpRoute(RouteKeyed):
-    route_key: str
-    authorization_type: str = "NONE"       # NONE | CUSTOM | JWT | AWS_IAM
-    authorizer_id: str | None = None
-    api_key_required: bool = False
-
-    @property
-    def secured(self) -> bool:
-        return self.authorization_type != "NONE" or self.api_key_required
-
-
-@dataclass
 class HttpConfig:
+    """A live HTTP API: what it is (target) and its configuration, in the gateway's model."""
     api: ResolvedApi
-    cors: dict[str, Any] | None = None                # CorsConfiguration, or None
-    routes: list[HttpRoute] = field(default_factory=list)
-    authorizers: dict[str, dict[str, Any]] = field(default_factory=dict)   # by id
-    stage: dict[str, Any] = field(default_factory=dict)
+    model: HttpApi
     notes: list[str] = field(default_factory=list)
 
 
@@ -94,34 +44,37 @@ def read_config(aws: Aws, api: ResolvedApi) -> Config:
 
 
 def _read_rest(aws: Aws, api: ResolvedApi) -> RestConfig:
+    from e2e.aws.live_model import rest_model
+
     doing = f"reading REST API {api.api_id}"
     info = aws.call("apigateway", "get_rest_api", restApiId=api.api_id, doing=doing)
-    cfg = RestConfig(api=api, api_key_source=info.get("apiKeySource", "HEADER"))
+    resources: list[tuple[str, dict[str, dict[str, Any]]]] = []
     for item in aws.pages("apigateway", "get_resources", "items", restApiId=api.api_id, embed=["methods"],
                           limit=500, doing=doing):
-        resource = RestResource(item["path"])
+        methods = {}
         for verb, m in (item.get("resourceMethods") or {}).items():
             if "methodIntegration" not in m and "httpMethod" not in m:
                 # embed=methods is best effort: fetch the method itself.
                 m = aws.call("apigateway", "get_method", restApiId=api.api_id, resourceId=item["id"],
                              httpMethod=verb, doing=doing)
-            resource.methods[verb] = RestMethod(
-                verb, m.get("authorizationType", "NONE"), m.get("authorizerId"),
-                bool(m.get("apiKeyRequired")), dict(m.get("methodIntegration") or {}))
-        cfg.resources.append(resource)
-    cfg.resources.sort(key=lambda r: r.path)
-    cfg.authorizers = {a["id"]: a for a in aws.pages("apigateway", "get_authorizers", "items",
-                                                     restApiId=api.api_id, doing=doing)}
-    cfg.gateway_responses = {g["responseType"]: g for g in aws.pages(
+            methods[verb] = m
+        resources.append((item["path"], methods))
+    authorizers = {a["id"]: a for a in aws.pages("apigateway", "get_authorizers", "items",
+                                                 restApiId=api.api_id, doing=doing)}
+    gateway_responses = {g["responseType"]: g for g in aws.pages(
         "apigateway", "get_gateway_responses", "items", restApiId=api.api_id, doing=doing)}
     stage = aws.call("apigateway", "get_stage", restApiId=api.api_id, stageName=api.stage, doing=doing)
-    cfg.method_settings = dict(stage.get("methodSettings") or {})
-    arns = {m.lambda_arn for r in cfg.resources for m in r.methods.values() if m.lambda_arn}
+    notes: list[str] = []
+    arns = {m.group(1) for _, methods in resources for method in methods.values()
+            if (m := _LAMBDA_IN_URI.search(str((method.get("methodIntegration") or {}).get("uri", ""))))}
+    timeouts = {}
     for arn in sorted(arns):
-        timeout = _lambda_timeout(aws, arn, cfg.notes)
+        timeout = _lambda_timeout(aws, arn, notes)
         if timeout is not None:
-            cfg.lambda_timeouts[arn] = timeout
-    return cfg
+            timeouts[arn] = timeout
+    model = rest_model(api, info.get("apiKeySource", "HEADER"), resources, authorizers, gateway_responses,
+                       dict(stage.get("methodSettings") or {}), timeouts)
+    return RestConfig(api, model, notes)
 
 
 def _lambda_timeout(aws: Aws, arn: str, notes: list[str]) -> float | None:
@@ -139,16 +92,16 @@ def _lambda_timeout(aws: Aws, arn: str, notes: list[str]) -> float | None:
 
 
 def _read_http(aws: Aws, api: ResolvedApi) -> HttpConfig:
+    from e2e.aws.live_model import http_model
+
     doing = f"reading HTTP API {api.api_id}"
     info = aws.call("apigatewayv2", "get_api", ApiId=api.api_id, doing=doing)
-    cfg = HttpConfig(api=api, cors=info.get("CorsConfiguration") or None)
-    for r in aws.pages("apigatewayv2", "get_routes", "Items", ApiId=api.api_id, doing=doing):
-        cfg.routes.append(HttpRoute(r["RouteKey"], r.get("AuthorizationType", "NONE"), r.get("AuthorizerId"),
-                                    bool(r.get("ApiKeyRequired"))))
-    cfg.routes.sort(key=lambda r: (r.path, r.method))
+    routes = list(aws.pages("apigatewayv2", "get_routes", "Items", ApiId=api.api_id, doing=doing))
+    integrations = {i["IntegrationId"]: i for i in aws.pages("apigatewayv2", "get_integrations", "Items",
+                                                             ApiId=api.api_id, doing=doing)}
     # Only the authorizers routes use matter; GetAuthorizer each (moto has no GetAuthorizers).
-    for auth_id in sorted({r.authorizer_id for r in cfg.routes if r.authorizer_id}):
-        cfg.authorizers[auth_id] = aws.call("apigatewayv2", "get_authorizer", ApiId=api.api_id,
-                                            AuthorizerId=auth_id, doing=doing)
-    cfg.stage = aws.call("apigatewayv2", "get_stage", ApiId=api.api_id, StageName=api.stage, doing=doing)
-    return cfg
+    authorizers = {auth_id: aws.call("apigatewayv2", "get_authorizer", ApiId=api.api_id, AuthorizerId=auth_id,
+                                     doing=doing)
+                   for auth_id in sorted({r["AuthorizerId"] for r in routes if r.get("AuthorizerId")})}
+    stage = aws.call("apigatewayv2", "get_stage", ApiId=api.api_id, StageName=api.stage, doing=doing)
+    return HttpConfig(api, http_model(api, info, routes, integrations, authorizers, stage))

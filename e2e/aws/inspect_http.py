@@ -1,4 +1,5 @@
-"""Findings for an HTTP API (v2): pure functions over ``HttpConfig``.
+"""Findings for an HTTP API (v2): pure functions over the gateway's model
+(``e2e.gateway.model.HttpApi``, loaded from a template, a fixture or a live account).
 
 With a corsConfiguration API Gateway answers preflights itself, unless a route
 catches the OPTIONS request (an OPTIONS or ANY route on the path, or
@@ -8,14 +9,14 @@ routes' authorizers require of the browser.
 """
 from __future__ import annotations
 
-from e2e.aws.config import HttpConfig, HttpRoute
 from e2e.aws.findings import Finding, finding
 from e2e.aws.origins import SAFELISTED_METHODS, is_insecure, origin_matches
+from e2e.gateway.model import HttpApi, Route
 
 
-def inspect_http(cfg: HttpConfig, origins: list[str]) -> list[Finding]:
+def inspect_http(cfg: HttpApi, origins: list[str]) -> list[Finding]:
     out: list[Finding] = []
-    for route in cfg.routes:
+    for route in _routes(cfg):
         if catches_options(route) and route.secured:
             out.append(finding("authorizer-on-preflight", route.route_key,
                                f"route {route.route_key} catches OPTIONS requests and uses "
@@ -31,15 +32,19 @@ def inspect_http(cfg: HttpConfig, origins: list[str]) -> list[Finding]:
     return out
 
 
-def catches_options(route: HttpRoute) -> bool:
+def _routes(cfg: HttpApi) -> list[Route]:
+    return sorted(cfg.routes, key=lambda r: (r.path, r.method))
+
+
+def catches_options(route: Route) -> bool:
     return route.route_key == "$default" or route.method in ("OPTIONS", "ANY")
 
 
-def required_headers(cfg: HttpConfig, route: HttpRoute) -> list[str]:
+def required_headers(cfg: HttpApi, route: Route) -> list[str]:
     headers: list[str] = []
-    if route.authorization_type in ("CUSTOM", "JWT") and route.authorizer_id:
-        auth = cfg.authorizers.get(route.authorizer_id, {})
-        for source in auth.get("IdentitySource") or []:
+    if route.authorization_type in ("CUSTOM", "JWT") and route.authorizer:
+        auth = cfg.authorizers.get(route.authorizer)
+        for source in (auth.identity_source if auth else []):
             if source.lower().startswith("$request.header."):
                 headers.append(source[len("$request.header."):])
     if route.authorization_type == "AWS_IAM":
@@ -49,15 +54,15 @@ def required_headers(cfg: HttpConfig, route: HttpRoute) -> list[str]:
     return headers
 
 
-def _security(route: HttpRoute) -> str:
+def _security(route: Route) -> str:
     what = f"authorizationType {route.authorization_type}" if route.authorization_type != "NONE" else ""
     return " and ".join(p for p in (what, "an API key" if route.api_key_required else "") if p)
 
 
-def _missing_preflight(cfg: HttpConfig) -> list[Finding]:
+def _missing_preflight(cfg: HttpApi) -> list[Finding]:
     out: list[Finding] = []
     catch_all = any(r.route_key == "$default" for r in cfg.routes)
-    for route in cfg.routes:
+    for route in _routes(cfg):
         if catches_options(route) or catch_all:
             continue
         why = []
@@ -73,11 +78,12 @@ def _missing_preflight(cfg: HttpConfig) -> list[Finding]:
     return out
 
 
-def _cors(cfg: HttpConfig, origins: list[str]) -> list[Finding]:
-    cors = cfg.cors or {}
+def _cors(cfg: HttpApi, origins: list[str]) -> list[Finding]:
+    cors = cfg.cors
+    assert cors is not None
     where = "corsConfiguration"
-    allow_origins = list(cors.get("AllowOrigins") or [])
-    credentials = bool(cors.get("AllowCredentials"))
+    allow_origins = list(cors.allow_origins)
+    credentials = cors.allow_credentials
     out: list[Finding] = []
     if "*" in allow_origins and credentials:
         out.append(finding("wildcard-with-credentials", where,
@@ -94,9 +100,9 @@ def _cors(cfg: HttpConfig, origins: list[str]) -> list[Finding]:
                                f"AllowOrigins has {entry}, an http:// origin, on an https API",
                                f"serve the frontend over https and allow "
                                f"{entry.replace('http://', 'https://', 1)}"))
-    allow_methods = {m.upper() for m in cors.get("AllowMethods") or []}
+    allow_methods = {m.upper() for m in cors.allow_methods}
     missing: dict[str, list[str]] = {}
-    for route in cfg.routes:
+    for route in _routes(cfg):
         m = route.method
         if m and m not in ("ANY", "OPTIONS") and m not in SAFELISTED_METHODS and "*" not in allow_methods \
                 and m not in allow_methods:
@@ -106,9 +112,9 @@ def _cors(cfg: HttpConfig, origins: list[str]) -> list[Finding]:
                            f"route {', '.join(keys)} but corsConfiguration AllowMethods is "
                            f"{sorted(allow_methods) or 'empty'}",
                            f"add {m} to AllowMethods"))
-    allow_headers = {h.lower() for h in cors.get("AllowHeaders") or []}
+    allow_headers = {h.lower() for h in cors.allow_headers}
     needed: dict[str, list[str]] = {}
-    for route in cfg.routes:
+    for route in _routes(cfg):
         for header in required_headers(cfg, route):
             needed.setdefault(header, []).append(route.route_key)
     for header, keys in needed.items():
@@ -133,14 +139,14 @@ def _cors(cfg: HttpConfig, origins: list[str]) -> list[Finding]:
     return out
 
 
-def _stage(cfg: HttpConfig) -> list[Finding]:
+def _stage(cfg: HttpApi) -> list[Finding]:
     out = []
-    settings = {"default route": cfg.stage.get("DefaultRouteSettings") or {}}
-    settings.update({f"route {k}": v for k, v in (cfg.stage.get("RouteSettings") or {}).items()})
+    settings = {"default route": cfg.throttle} if cfg.throttle is not None else {}
+    settings.update({f"route {k}": v for k, v in cfg.route_throttles.items()})
     for label, s in settings.items():
-        rate, burst = s.get("ThrottlingRateLimit"), s.get("ThrottlingBurstLimit")
+        rate, burst = s.rate_limit, s.burst_limit
         if rate == 0 or burst == 0:
-            out.append(finding("throttled-to-zero", f"stage {cfg.api.stage}",
+            out.append(finding("throttled-to-zero", f"stage {cfg.stage}",
                                f"{label}: ThrottlingRateLimit {rate}, ThrottlingBurstLimit {burst}: every "
                                f"request, preflights included, gets 429", "raise the stage's throttling limits"))
     return out

@@ -1,4 +1,5 @@
-"""Findings for a REST API (v1): pure functions over ``RestConfig``.
+"""Findings for a REST API (v1): pure functions over the gateway's model
+(``e2e.gateway.model.RestApi``, loaded from a template, a fixture or a live account).
 
 REST APIs have no CORS engine: the preflight is whatever the OPTIONS method
 answers (usually a MOCK, as CDK and the console create it), the actual
@@ -8,11 +9,11 @@ then over the gateway responses, then the stage.
 """
 from __future__ import annotations
 
-from e2e.aws.config import RestConfig, RestMethod, RestResource
 from e2e.aws.findings import Finding, finding
 from e2e.aws.origins import SAFELISTED_METHODS, is_insecure, is_request_origin, literal, origin_matches
-from e2e.aws.preflight import Preflight, decode
+from e2e.aws.preflight import Preflight, run_preflight
 from e2e.gateway.errors import RESPONSE_STATUS, parent_response_type  # the gateway-response table
+from e2e.gateway.model import GatewayResponse, Method, Resource, RestApi, ThrottleSettings
 
 # Gateway responses a configuration makes reachable, and the status each has:
 # the gateway's table, plus the 502 a failing Lambda gets under DEFAULT_5XX.
@@ -21,24 +22,33 @@ _ALLOW_ORIGIN = "gatewayresponse.header.access-control-allow-origin"
 _ALLOW_CREDENTIALS = "gatewayresponse.header.access-control-allow-credentials"
 
 
-def inspect_rest(cfg: RestConfig, origins: list[str]) -> list[Finding]:
+def served(resource: Resource) -> list[str]:
+    """The methods a browser calls here: everything but OPTIONS."""
+    return [m for m in resource.methods if m != "OPTIONS"]
+
+
+def secured(method: Method) -> bool:
+    return method.authorization_type != "NONE" or method.api_key_required
+
+
+def inspect_rest(cfg: RestApi, origins: list[str]) -> list[Finding]:
     out: list[Finding] = []
-    for resource in cfg.resources:
-        if resource.served:
+    for _, resource in sorted(cfg.resources.items()):
+        if served(resource):
             out += _resource(cfg, resource, origins)
     out += _gateway_responses(cfg, origins)
     out += _stage(cfg)
     return out
 
 
-def required_headers(cfg: RestConfig, method: RestMethod) -> list[str]:
+def required_headers(cfg: RestApi, method: Method) -> list[str]:
     """Headers a browser must send for ``method`` to get past API Gateway."""
     headers: list[str] = []
     if method.api_key_required and cfg.api_key_source == "HEADER":
         headers.append("X-Api-Key")
-    if method.authorization_type in ("CUSTOM", "COGNITO_USER_POOLS") and method.authorizer_id:
-        auth = cfg.authorizers.get(method.authorizer_id, {})
-        for source in str(auth.get("identitySource", "")).split(","):
+    if method.authorization_type in ("CUSTOM", "COGNITO_USER_POOLS") and method.authorizer:
+        auth = cfg.authorizers.get(method.authorizer)
+        for source in (auth.identity_source if auth else []):
             source = source.strip()
             if source.lower().startswith("method.request.header."):
                 headers.append(source[len("method.request.header."):])
@@ -47,27 +57,27 @@ def required_headers(cfg: RestConfig, method: RestMethod) -> list[str]:
     return headers
 
 
-def _needs_preflight(cfg: RestConfig, resource: RestResource) -> list[str]:
+def _needs_preflight(cfg: RestApi, resource: Resource) -> list[str]:
     """Why a browser preflights requests to this resource ([] if it need not)."""
-    why = [f"{m} is not a simple method" for m in resource.served if m not in SAFELISTED_METHODS | {"ANY"}]
-    if "POST" in resource.served and resource.methods["POST"].integration_type == "AWS_PROXY":
+    why = [f"{m} is not a simple method" for m in served(resource) if m not in SAFELISTED_METHODS | {"ANY"}]
+    if "POST" in served(resource) and resource.methods["POST"].integration.type == "AWS_PROXY":
         # POST is a safelisted method, but what a frontend POSTs to a Lambda is JSON, and
         # Content-Type: application/json is not a safelisted value: the browser preflights.
         why.append("POST goes to a Lambda, and a POST with a JSON body (Content-Type: application/json) "
                    "is preflighted")
-    for verb in resource.served:
+    for verb in served(resource):
         for header in required_headers(cfg, resource.methods[verb]):
             why.append(f"{verb} requires the {header} header")
     return why
 
 
-def _resource(cfg: RestConfig, resource: RestResource, origins: list[str]) -> list[Finding]:
+def _resource(cfg: RestApi, resource: Resource, origins: list[str]) -> list[Finding]:
     path = resource.path
     options = resource.methods.get("OPTIONS")
     if options is None:
         anything = resource.methods.get("ANY")
         if anything is not None:
-            if anything.secured:
+            if secured(anything):
                 return [finding("authorizer-on-preflight", f"ANY {path}",
                                 f"no OPTIONS method, so ANY {path} catches the preflight, and it "
                                 f"{_security(anything)}: the preflight (which carries no credentials) is refused",
@@ -83,18 +93,18 @@ def _resource(cfg: RestConfig, resource: RestResource, origins: list[str]) -> li
                         f"add an OPTIONS method to {path} (CDK: defaultCorsPreflightOptions or "
                         f"addCorsPreflight; console: Enable CORS)")]
     out: list[Finding] = []
-    if options.secured:
+    if secured(options):
         out.append(finding("authorizer-on-preflight", f"OPTIONS {path}",
                            f"OPTIONS {path} {_security(options)}: the preflight carries no credentials "
                            f"and is refused",
                            f"set authorizationType NONE and apiKeyRequired false on OPTIONS {path}"))
-    pf = decode(options.integration)
+    pf = run_preflight(options.integration)
     if pf is not None:
         out += _preflight(cfg, resource, pf, origins)
     return out
 
 
-def _security(method: RestMethod) -> str:
+def _security(method: Method) -> str:
     parts = []
     if method.authorization_type != "NONE":
         parts.append(f"uses authorizationType {method.authorization_type}")
@@ -103,7 +113,7 @@ def _security(method: RestMethod) -> str:
     return " and ".join(parts)
 
 
-def _preflight(cfg: RestConfig, resource: RestResource, pf: Preflight, origins: list[str]) -> list[Finding]:
+def _preflight(cfg: RestApi, resource: Resource, pf: Preflight, origins: list[str]) -> list[Finding]:
     path, where = resource.path, f"OPTIONS {resource.path}"
     out: list[Finding] = []
     raw_origin = pf.raw.get("access-control-allow-origin", "(absent)")
@@ -123,10 +133,10 @@ def _preflight(cfg: RestConfig, resource: RestResource, pf: Preflight, origins: 
             out.append(finding("insecure-origin", where,
                                f"the preflight allows {origin}, an http:// origin, on an https API",
                                f"serve the frontend over https and allow {origin.replace('http://', 'https://', 1)}"))
-    served = [m for m in resource.served if m not in SAFELISTED_METHODS | {"ANY"}]
+    browser_methods = [m for m in served(resource) if m not in SAFELISTED_METHODS | {"ANY"}]
     allowed_methods = {m.upper() for m in pf.methods or []}
     wildcard_methods = "*" in allowed_methods and not pf.credentials
-    missing = [m for m in served if m not in allowed_methods and not wildcard_methods]
+    missing = [m for m in browser_methods if m not in allowed_methods and not wildcard_methods]
     if missing:
         out.append(finding("method-not-allowed", where,
                            f"{path} serves {', '.join(missing)} but the preflight's "
@@ -144,11 +154,11 @@ def _preflight(cfg: RestConfig, resource: RestResource, pf: Preflight, origins: 
     return out
 
 
-def _headers(cfg: RestConfig, resource: RestResource, pf: Preflight) -> list[Finding]:
+def _headers(cfg: RestApi, resource: Resource, pf: Preflight) -> list[Finding]:
     where = f"OPTIONS {resource.path}"
     allowed = {h.lower() for h in pf.headers or []}
     needed: dict[str, list[str]] = {}
-    for verb in resource.served:
+    for verb in served(resource):
         for header in required_headers(cfg, resource.methods[verb]):
             needed.setdefault(header, []).append(verb)
     out: list[Finding] = []
@@ -176,10 +186,10 @@ def _shown(pf: Preflight, header: str) -> str:
     return pf.raw.get(header, "absent")
 
 
-def _gateway_responses(cfg: RestConfig, origins: list[str]) -> list[Finding]:
+def _gateway_responses(cfg: RestApi, origins: list[str]) -> list[Finding]:
     out: list[Finding] = []
     for kind, resp in sorted(cfg.gateway_responses.items()):
-        params = {k.lower(): v for k, v in (resp.get("responseParameters") or {}).items()}
+        params = {k.lower(): v for k, v in resp.response_parameters.items()}
         source = params.get(_ALLOW_ORIGIN)
         if source is None:
             continue
@@ -197,6 +207,12 @@ def _gateway_responses(cfg: RestConfig, origins: list[str]) -> list[Finding]:
                                f"these errors" + (" with credentials" if credentials else ""),
                                "answer a fixed origin (gateway responses cannot compare with a list)",
                                severity="error" if credentials else "warning"))
+        elif value is not None and "," in value:
+            # One finding whatever the origins: a list is never a valid Allow-Origin.
+            out.append(finding("origin-not-allowed", where,
+                               f"{kind} answers Access-Control-Allow-Origin {source}, a list: browsers accept "
+                               f"exactly one origin, so no page can read these errors",
+                               "answer one origin (the frontend's); a gateway response cannot choose per request"))
         elif value is not None:
             if is_insecure(value):
                 out.append(finding("insecure-origin", where, f"{kind} allows {value}, an http:// origin",
@@ -210,11 +226,11 @@ def _gateway_responses(cfg: RestConfig, origins: list[str]) -> list[Finding]:
     return out
 
 
-def _reachable_errors(cfg: RestConfig) -> dict[str, list[str]]:
+def _reachable_errors(cfg: RestApi) -> dict[str, list[str]]:
     """Gateway response types this configuration can produce -> why."""
     why: dict[str, list[str]] = {}
-    for resource in cfg.resources:
-        for verb in resource.served:
+    for _, resource in sorted(cfg.resources.items()):
+        for verb in served(resource):
             m = resource.methods[verb]
             at = f"{verb} {resource.path}"
             if m.api_key_required:
@@ -222,41 +238,41 @@ def _reachable_errors(cfg: RestConfig) -> dict[str, list[str]]:
             if m.authorization_type != "NONE":
                 why.setdefault("UNAUTHORIZED", []).append(f"{at} uses authorizationType {m.authorization_type}")
                 why.setdefault("ACCESS_DENIED", []).append(f"{at} uses authorizationType {m.authorization_type}")
-            arn = m.lambda_arn
-            if m.integration_type == "AWS_PROXY":
+            integ = m.integration
+            if integ.type == "AWS_PROXY":
                 # The headline pitfall: a Lambda that throws, times out or returns a malformed
                 # proxy response gets API Gateway's 502, through DEFAULT_5XX, whatever else is set.
                 why.setdefault("DEFAULT_5XX", []).append(
                     f"{at} calls a Lambda through a proxy integration (a crash or malformed response is 502)")
-            if m.integration_type in ("AWS_PROXY", "AWS") and arn in cfg.lambda_timeouts:
-                limit_ms = int(m.integration.get("timeoutInMillis") or 29000)
-                if limit_ms < cfg.lambda_timeouts[arn] * 1000:
+            fn = cfg.functions.get(integ.function or "")
+            if integ.type in ("AWS_PROXY", "AWS") and fn is not None and fn.timeout is not None:
+                limit_ms = int(integ.timeout_ms or 29000)
+                if limit_ms < fn.timeout * 1000:
                     why.setdefault("INTEGRATION_TIMEOUT", []).append(
                         f"{at} times out after {limit_ms} ms while its Lambda may run "
-                        f"{cfg.lambda_timeouts[arn]:g} s")
-    for key, settings in sorted(cfg.method_settings.items()):
-        if "throttlingRateLimit" in settings or "throttlingBurstLimit" in settings:
-            if settings.get("throttlingRateLimit", -1) >= 0 or settings.get("throttlingBurstLimit", -1) >= 0:
-                why.setdefault("THROTTLED", []).append(
-                    f"stage {cfg.api.stage} throttles {key} (rate {settings.get('throttlingRateLimit')}, "
-                    f"burst {settings.get('throttlingBurstLimit')})")
+                        f"{fn.timeout:g} s")
+    for key, settings in sorted(method_settings(cfg).items()):
+        if settings.rate_limit >= 0 or settings.burst_limit >= 0:
+            why.setdefault("THROTTLED", []).append(
+                f"stage {cfg.stage} throttles {key} (rate {settings.rate_limit}, "
+                f"burst {settings.burst_limit})")
     return why
 
 
-def _has_allow_origin(resp: dict | None) -> bool:
-    params = {k.lower() for k in ((resp or {}).get("responseParameters") or {})}
+def _has_allow_origin(resp: GatewayResponse | None) -> bool:
+    params = {k.lower() for k in (resp.response_parameters if resp else {})}
     return _ALLOW_ORIGIN in params
 
 
-def _errors_without_cors(cfg: RestConfig) -> list[Finding]:
+def _errors_without_cors(cfg: RestApi) -> list[Finding]:
     out: list[Finding] = []
     for kind, why in sorted(_reachable_errors(cfg).items()):
         status = _STATUS[kind]
         parent = parent_response_type(status)
         own = cfg.gateway_responses.get(kind)
         # A specific type that was not customised inherits its DEFAULT_xXX.
-        customised = own is not None and not own.get("defaultResponse", False) and bool(
-            own.get("responseParameters") or own.get("responseTemplates") or own.get("statusCode"))
+        customised = own is not None and bool(
+            own.response_parameters or own.response_templates or own.status_code is not None)
         effective = own if customised else cfg.gateway_responses.get(parent)
         if _has_allow_origin(effective):
             continue
@@ -270,12 +286,17 @@ def _errors_without_cors(cfg: RestConfig) -> list[Finding]:
     return out
 
 
-def _stage(cfg: RestConfig) -> list[Finding]:
+def method_settings(cfg: RestApi) -> dict[str, ThrottleSettings]:
+    """The stage's throttling by methodSettings key ("*/*": the whole stage)."""
+    return {**({"*/*": cfg.throttle} if cfg.throttle is not None else {}), **cfg.method_throttles}
+
+
+def _stage(cfg: RestApi) -> list[Finding]:
     out = []
-    for key, s in sorted(cfg.method_settings.items()):
-        rate, burst = s.get("throttlingRateLimit"), s.get("throttlingBurstLimit")
+    for key, s in sorted(method_settings(cfg).items()):
+        rate, burst = s.rate_limit, s.burst_limit
         if rate == 0 or burst == 0:
-            out.append(finding("throttled-to-zero", f"stage {cfg.api.stage}",
+            out.append(finding("throttled-to-zero", f"stage {cfg.stage}",
                                f"methodSettings {key}: throttlingRateLimit {rate}, throttlingBurstLimit "
                                f"{burst}: every request, preflights included, gets 429 without CORS headers",
                                "raise the stage (or usage plan) throttling limits"))

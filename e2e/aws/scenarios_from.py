@@ -18,8 +18,8 @@ import yaml
 
 from e2e.aws.config import Config, HttpConfig, RestConfig
 from e2e.aws.inspect_http import required_headers as http_required
-from e2e.aws.inspect_rest import required_headers as rest_required
-from e2e.aws.preflight import decode
+from e2e.aws.inspect_rest import required_headers as rest_required, served
+from e2e.aws.preflight import run_preflight
 from e2e.errors import BadInput
 from e2e.scenarios import check_origin
 
@@ -32,18 +32,18 @@ def routes_of(cfg: Config) -> list[tuple[str, str, list[str]]]:
     """(method, path template, headers the API requires) for every method a browser can call."""
     out: list[tuple[str, str, list[str]]] = []
     if isinstance(cfg, RestConfig):
-        for resource in cfg.resources:
-            for verb in resource.served:
-                headers = rest_required(cfg, resource.methods[verb])
+        for _, resource in sorted(cfg.model.resources.items()):
+            for verb in served(resource):
+                headers = rest_required(cfg.model, resource.methods[verb])
                 for m in (ANY_EXPANDS_TO if verb == "ANY" else (verb,)):
                     out.append((m, resource.path, headers))
     else:
         assert isinstance(cfg, HttpConfig)
-        for route in cfg.routes:
+        for route in sorted(cfg.model.routes, key=lambda r: (r.path, r.method)):
             if route.method == "OPTIONS":
                 continue
             path = route.path or "/"
-            headers = http_required(cfg, route)
+            headers = http_required(cfg.model, route)
             for m in (ANY_EXPANDS_TO if route.method in ("ANY", "") else (route.method,)):
                 out.append((m, path, headers))
     seen: set[tuple[str, str]] = set()
@@ -57,10 +57,10 @@ def routes_of(cfg: Config) -> list[tuple[str, str, list[str]]]:
 
 def allows_credentials(cfg: Config) -> bool:
     if isinstance(cfg, HttpConfig):
-        return bool((cfg.cors or {}).get("AllowCredentials"))
-    for resource in cfg.resources:
+        return bool(cfg.model.cors and cfg.model.cors.allow_credentials)
+    for resource in cfg.model.resources.values():
         options = resource.methods.get("OPTIONS")
-        pf = decode(options.integration) if options else None
+        pf = run_preflight(options.integration) if options else None
         if pf is not None and pf.credentials:
             return True
     return False

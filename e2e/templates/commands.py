@@ -49,15 +49,15 @@ def config_origins(cfg: Any, *, loopback: bool = False) -> list[str]:
     """The same, from an API's configuration as boto3 shapes it (template or live);
     ``loopback`` keeps localhost origins (fine for requests that are not a browser's)."""
     from e2e.aws.config import HttpConfig
-    from e2e.aws.preflight import decode
+    from e2e.aws.preflight import run_preflight
 
     found: list[str] = []
     if isinstance(cfg, HttpConfig):
-        found = list((cfg.cors or {}).get("AllowOrigins") or [])
+        found = list(cfg.model.cors.allow_origins) if cfg.model.cors else []
     else:
-        for resource in cfg.resources:
+        for _, resource in sorted(cfg.model.resources.items()):
             options = resource.methods.get("OPTIONS")
-            pf = decode(options.integration) if options else None
+            pf = run_preflight(options.integration) if options else None
             if pf is not None:
                 found += pf.origins
     out = []

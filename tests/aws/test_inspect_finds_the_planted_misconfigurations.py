@@ -33,7 +33,10 @@ UNGUARDED_5XX = {"api-key-required", "api-key-required-fixed", "error-path-no-co
                  "lambda-allowlist-case", "lambda-allowlist-ignores-port", "lambda-allowlist-fixed",
                  "waf-blocks-preflight", "waf-blocks-preflight-fixed", "front-trailing-slash-redirect",
                  "front-https-redirect", "front-redirect-fixed", "cdn-origin-not-in-cache-key",
-                 "cdn-origin-in-cache-key", "cdn-options-not-allowed", "local-network-access"}
+                 "cdn-origin-in-cache-key", "cdn-options-not-allowed", "local-network-access",
+                 # the hostile-origin audit's bug classes (issue 14)
+                 "origin-reflect", "origin-reflect-fixed", "origin-prefix-match", "origin-suffix-match",
+                 "origin-null-allowed", "origin-http-allowed"}
 # fixture -> the (code, resource) pairs inspect --origin FRONTEND must report, no more
 # (plus CRASH_5XX for the UNGUARDED_5XX ones).
 PLANTED: dict[str, set[tuple[str, str]]] = {
@@ -79,7 +82,11 @@ PLANTED: dict[str, set[tuple[str, str]]] = {
         "lambda-allowlist-ignores-port", "lambda-allowlist-fixed", "waf-blocks-preflight",
         "waf-blocks-preflight-fixed", "front-trailing-slash-redirect", "front-https-redirect",
         "front-redirect-fixed", "cdn-origin-not-in-cache-key", "cdn-origin-in-cache-key",
-        "cdn-options-not-allowed", "local-network-access")},
+        "cdn-options-not-allowed", "local-network-access",
+        # The audit's origin checks live in Lambda code (OPTIONS goes to the
+        # Lambda too): no API Gateway setting shows them, so inspect is silent.
+        "origin-reflect", "origin-reflect-fixed", "origin-prefix-match", "origin-suffix-match",
+        "origin-null-allowed", "origin-http-allowed")},
     # tests/aws/apis: the codes no fixture plants
     "rest-no-preflight": {("missing-preflight", "/items")},
     "rest-reflected-insecure": {("origin-reflected", "OPTIONS /items"), ("insecure-origin", "OPTIONS /legacy"),

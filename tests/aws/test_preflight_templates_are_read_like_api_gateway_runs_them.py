@@ -58,3 +58,11 @@ def test_a_mapping_from_the_request_origin_header_reflects() -> None:
 
 def test_a_lambda_answering_options_is_left_to_the_browser_run() -> None:
     assert decode({"type": "AWS_PROXY", "uri": "arn:..."}) is None
+
+
+def test_a_template_the_gateway_does_not_run_is_not_guessed_at() -> None:
+    # $util.urlDecode is not in the local engine's subset: no answer is invented for it.
+    pf = decode(integration({"method.response.header.Access-Control-Allow-Origin": "'https://a.example'"},
+                            '#set($context.responseOverride.header.Access-Control-Allow-Origin = '
+                            '$util.urlDecode($input.params("Origin")))'))
+    assert pf is None
