@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import select
+import selectors
 import socket
 import ssl
 import tempfile
@@ -314,16 +314,23 @@ class _TunnelProxy(_Listener):
 
 
 def _pipe(a: socket.socket, b: socket.socket) -> None:
-    try:
-        sockets = [a, b]
-        while True:
-            ready, _, _ = select.select(sockets, [], [], 60)
-            if not ready:
-                return
-            for s in ready:
-                data = s.recv(65536)
-                if not data:
+    # A selector (epoll), not select.select: three engines' pages, fronts and
+    # Lambda workers take this process past 1024 file descriptors, where
+    # select() fails ("filedescriptor out of range") and the browser saw a
+    # reset connection, a network error instead of a verdict.
+    with selectors.DefaultSelector() as selector:
+        try:
+            selector.register(a, selectors.EVENT_READ)
+            selector.register(b, selectors.EVENT_READ)
+            while True:
+                ready = selector.select(60)
+                if not ready:
                     return
-                (b if s is a else a).sendall(data)
-    finally:
-        b.close()
+                for key, _ in ready:
+                    s = key.fileobj
+                    data = s.recv(65536)  # type: ignore[union-attr]
+                    if not data:
+                        return
+                    (b if s is a else a).sendall(data)
+        finally:
+            b.close()

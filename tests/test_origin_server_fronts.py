@@ -83,3 +83,38 @@ def test_the_proxy_never_answers_for_an_api_it_cannot_reach() -> None:
         assert plain == b""  # the connection just drops
         tunnel = _ask_proxy(server, f"CONNECT 127.0.0.1:{port} HTTP/1.1\r\n\r\n".encode())
         assert tunnel.startswith(b"HTTP/1.1 502 ")  # a failed tunnel, which browsers report as such
+
+
+def test_a_pipe_carries_bytes_when_the_process_holds_over_1024_descriptors() -> None:
+    """Three engines' pages, TLS fronts and Lambda workers take a default run
+    past 1024 descriptors; select() refused such sockets ("filedescriptor out
+    of range") and the browsers saw reset connections as network errors."""
+    import os
+    import resource
+    import socket
+    import threading
+
+    from e2e.origins import _pipe
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1300:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(1300, hard), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    client, front_side = socket.socketpair()
+    upstream_side, api = socket.socketpair()
+    try:
+        assert front_side.fileno() > 1024 and upstream_side.fileno() > 1024
+        piping = threading.Thread(target=_pipe, args=(front_side, upstream_side), daemon=True)
+        piping.start()
+        client.sendall(b"GET / HTTP/1.1\r\n\r\n")
+        assert api.recv(64) == b"GET / HTTP/1.1\r\n\r\n"
+        api.sendall(b"HTTP/1.1 204 No Content\r\n\r\n")
+        assert client.recv(64) == b"HTTP/1.1 204 No Content\r\n\r\n"
+        client.close()
+        piping.join(10)
+        assert not piping.is_alive()
+    finally:
+        for fd in held:
+            os.close(fd)
+        for s in (client, front_side, upstream_side, api):
+            s.close()

@@ -56,8 +56,9 @@ class Xvfb:
             data = b""
             deadline = time.monotonic() + timeout
             while not data.endswith(b"\n") and time.monotonic() < deadline:
-                ready, _, _ = select.select([read_fd], [], [], max(0.0, deadline - time.monotonic()))
-                if not ready:
+                poller = select.poll()  # not select(): this process may hold over 1024 fds
+                poller.register(read_fd, select.POLLIN)
+                if not poller.poll(max(0.0, deadline - time.monotonic()) * 1000):
                     break
                 chunk = os.read(read_fd, 64)
                 if not chunk:
