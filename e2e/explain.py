@@ -231,6 +231,10 @@ def _gateway_type(exchange: Exchange) -> str | None:
         # named only when the status is the one it is sent with.
         if known is not None and RESPONSE_STATUS.get(known, exchange.status) == exchange.status:
             return known
+        if name == "ForbiddenException" and exchange.status == 403:
+            # Sent by INVALID_API_KEY and WAF_FILTERED alike: name the common one;
+            # a deployed API's explanation adds that WAF looks the same.
+            return "INVALID_API_KEY"
         return name
     message = _json_message(exchange.body)
     if exchange.status == 504 and message == "Endpoint request timed out":

@@ -14,6 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from e2e import reasons
 from e2e.engines.base import Observation
+# Each engine's own words are mapped by tables that live with its driver.
+from e2e.engines.playwright_engine import FIREFOX_TEXTS, from_chromium
+from e2e.engines.webdriver_engine import WEBKIT_TEXTS
 from e2e.exchange import Exchange
 from e2e.oracle import mixed_content
 
@@ -41,8 +44,8 @@ def engine_reason(engine: str, obs: Observation) -> tuple[str | None, str | None
     """
     if engine == "chromium" and obs.cors_error:
         detail = obs.cors_error + (f" ({obs.failed_parameter})" if obs.failed_parameter else "")
-        return reasons.from_chromium(obs.cors_error), detail
-    table = reasons.FIREFOX_TEXTS if engine == "firefox" else reasons.WEBKIT_TEXTS
+        return from_chromium(obs.cors_error), detail
+    table = FIREFOX_TEXTS if engine == "firefox" else WEBKIT_TEXTS
     found = [(reasons.from_text(m, table), m) for m in obs.console]
     for code, message in found:
         if code is not None and code != reasons.CONNECTION_FAILED:

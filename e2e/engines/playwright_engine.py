@@ -7,6 +7,7 @@ is preflighted (docs/browsers.md). The fetch runs in the page; we only listen.
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from e2e.engines.base import (Engine, Observation, ProbeSpec, endpoint_label, page_open_failure,
                               without_endpoint_secrets)
 from e2e.engines.resolve import EngineBuild, resolve_playwright
+from e2e import reasons
 from e2e.errors import EnvironmentProblem
 
 CHROMIUM_ARGS = [
@@ -28,6 +30,65 @@ CHROMIUM_ARGS = [
 # How long to wait after the fetch settles for the engine's own events about it:
 # Chromium sends Network.loadingFailed after the promise rejects.
 EVIDENCE_WAIT_S = 2.0
+
+
+# Chromium: Network.CorsError (CDP). Unknown values map to reasons.UNKNOWN.
+CDP_CORS_ERRORS: dict[str, str] = {
+    "DisallowedByMode": reasons.DISALLOWED_BY_MODE,
+    "InvalidResponse": reasons.INVALID_RESPONSE,
+    "WildcardOriginNotAllowed": reasons.WILDCARD_WITH_CREDENTIALS,
+    "MissingAllowOriginHeader": reasons.MISSING_ALLOW_ORIGIN,
+    "MultipleAllowOriginValues": reasons.MULTIPLE_ALLOW_ORIGIN,
+    "InvalidAllowOriginValue": reasons.INVALID_ALLOW_ORIGIN,
+    "AllowOriginMismatch": reasons.ALLOW_ORIGIN_MISMATCH,
+    "InvalidAllowCredentials": reasons.INVALID_ALLOW_CREDENTIALS,
+    "CorsDisabledScheme": reasons.CORS_DISABLED_SCHEME,
+    "PreflightInvalidStatus": reasons.PREFLIGHT_STATUS,
+    "PreflightDisallowedRedirect": reasons.PREFLIGHT_REDIRECT,
+    "PreflightWildcardOriginNotAllowed": reasons.PREFLIGHT + reasons.WILDCARD_WITH_CREDENTIALS,
+    "PreflightMissingAllowOriginHeader": reasons.PREFLIGHT + reasons.MISSING_ALLOW_ORIGIN,
+    "PreflightMultipleAllowOriginValues": reasons.PREFLIGHT + reasons.MULTIPLE_ALLOW_ORIGIN,
+    "PreflightInvalidAllowOriginValue": reasons.PREFLIGHT + reasons.INVALID_ALLOW_ORIGIN,
+    "PreflightAllowOriginMismatch": reasons.PREFLIGHT + reasons.ALLOW_ORIGIN_MISMATCH,
+    "PreflightInvalidAllowCredentials": reasons.PREFLIGHT + reasons.INVALID_ALLOW_CREDENTIALS,
+    "InvalidAllowMethodsPreflightResponse": reasons.INVALID_ALLOW_METHODS,
+    "InvalidAllowHeadersPreflightResponse": reasons.INVALID_ALLOW_HEADERS,
+    "MethodDisallowedByPreflightResponse": reasons.METHOD_NOT_ALLOWED,
+    "HeaderDisallowedByPreflightResponse": reasons.HEADER_NOT_ALLOWED,
+    "RedirectContainsCredentials": reasons.REDIRECT_WITH_CREDENTIALS,
+    "InsecureLocalNetwork": reasons.LOCAL_NETWORK_ACCESS,
+    "InvalidLocalNetworkAccess": reasons.LOCAL_NETWORK_ACCESS,
+    "LocalNetworkAccessPermissionDenied": reasons.LOCAL_NETWORK_ACCESS,
+    "NoCorsRedirectModeNotFollow": reasons.DISALLOWED_BY_MODE,
+}
+
+
+def from_chromium(cors_error: str | None) -> str | None:
+    if not cors_error:
+        return None
+    return CDP_CORS_ERRORS.get(cors_error, reasons.UNKNOWN)
+
+
+# Firefox's English message texts, for when only the text reaches us.
+FIREFOX_TEXTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"CORS header .Access-Control-Allow-Origin. missing", re.I), reasons.MISSING_ALLOW_ORIGIN),
+    (re.compile(r"CORS header .Access-Control-Allow-Origin. does not match", re.I),
+     reasons.ALLOW_ORIGIN_MISMATCH),
+    (re.compile(r"Multiple CORS header .Access-Control-Allow-Origin. not allowed", re.I),
+     reasons.MULTIPLE_ALLOW_ORIGIN),
+    (re.compile(r"Credential is not supported if the CORS header .Access-Control-Allow-Origin. is .\*.",
+                re.I), reasons.WILDCARD_WITH_CREDENTIALS),
+    (re.compile(r"expected .true. in CORS header .Access-Control-Allow-Credentials.", re.I),
+     reasons.INVALID_ALLOW_CREDENTIALS),
+    (re.compile(r"Did not find method in CORS header .Access-Control-Allow-Methods.", re.I),
+     reasons.METHOD_NOT_ALLOWED),
+    (re.compile(r"header .[^']*. is not allowed according to header .Access-Control-Allow-Headers.",
+                re.I), reasons.HEADER_NOT_ALLOWED),
+    (re.compile(r"missing token .[^']*. in CORS header .Access-Control-Allow-Headers.", re.I),
+     reasons.HEADER_NOT_ALLOWED),
+    (re.compile(r"CORS preflight response did not succeed", re.I), reasons.PREFLIGHT_STATUS),
+    (re.compile(r"CORS request did not succeed", re.I), reasons.CONNECTION_FAILED),
+]
 
 
 class _SharedPlaywright(threading.local):

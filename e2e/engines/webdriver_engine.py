@@ -9,6 +9,7 @@ execute_async_script, so a cell is the same fetch in every engine.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -20,6 +21,7 @@ from e2e.engines.base import (Engine, Observation, ProbeSpec, endpoint_label, pa
                               without_endpoint_secrets)
 from e2e.engines.resolve import resolve_webkitgtk
 from e2e.engines.xvfb import Xvfb, needs_display
+from e2e import reasons
 from e2e.errors import EnvironmentProblem
 
 _PROBE_CALL = """
@@ -32,6 +34,24 @@ _QUIET_GTK = {"NO_AT_BRIDGE": "1", "GTK_A11Y": "none",
               # new instance hands over to any MiniBrowser already running and the
               # WebDriver session never starts. No bus, no hand-over.
               "DBUS_SESSION_BUS_ADDRESS": "disabled:"}
+
+
+# WebKit's console texts (WebKitGTK here; Playwright's WebKit build prints the same). WebKit uses one text for a missing and a mismatched
+# Allow-Origin; the raw exchange tells them apart.
+WEBKIT_TEXTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Preflight response is not successful", re.I), reasons.PREFLIGHT_STATUS),
+    (re.compile(r"Request header field \S+ is not allowed by Access-Control-Allow-Headers", re.I),
+     reasons.HEADER_NOT_ALLOWED),
+    (re.compile(r"Method \S+ is not allowed by Access-Control-Allow-Methods", re.I),
+     reasons.METHOD_NOT_ALLOWED),
+    (re.compile(r"Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true",
+                re.I), reasons.WILDCARD_WITH_CREDENTIALS),
+    (re.compile(r"Credentials flag is true, but Access-Control-Allow-Credentials is not", re.I),
+     reasons.INVALID_ALLOW_CREDENTIALS),
+    (re.compile(r"Access-Control-Allow-Origin cannot contain more than one origin", re.I),
+     reasons.MULTIPLE_ALLOW_ORIGIN),
+    (re.compile(r"is not allowed by Access-Control-Allow-Origin", re.I), reasons.ALLOW_ORIGIN_MISMATCH),
+]
 
 
 class WebDriverEngine(Engine):
