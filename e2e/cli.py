@@ -23,8 +23,7 @@ from e2e.errors import (EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_RE
                         CorsE2EError, EnvironmentProblem)
 from e2e.lanes import DEFAULT_JOBS, MAX_JOBS
 from e2e.shard import parse_shard
-from e2e.scenarios import (DEFAULT_SCENARIOS, LOCAL_TARGETS, SCRIPTED_TARGET, expand, load_scenarios,
-                           validate_url)
+from e2e.scenarios import DEFAULT_SCENARIOS, LOCAL_TARGETS, expand, load_scenarios
 
 
 def _jobs(text: str) -> int:
@@ -182,8 +181,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from e2e.runner import MatrixRun
 
     sfile = _template_scenarios(args) if args.template else load_scenarios(args.scenarios or DEFAULT_SCENARIOS)
-    if args.target and args.target not in (*LOCAL_TARGETS, SCRIPTED_TARGET):
-        args.target = validate_url(args.target, what="--target")
     explicit = bool(args.browser)
     browsers = list(dict.fromkeys(args.browser)) if explicit else list(ENGINE_NAMES)
     shard = parse_shard(args.shard) if args.shard else None

@@ -12,11 +12,10 @@ from urllib.parse import quote, urlsplit
 from dataclasses import replace
 
 from e2e.engines import EngineOptions
-from e2e.errors import BadInput
 from e2e.origins import OriginServer
 from e2e.exchange import CELL_PARAM, GROUP_PARAM, Exchange
 from e2e.scenarios import (LOCAL_TARGETS, SCRIPTED_TARGET, STUB_ALLOWED, STUB_DENIED, STUB_PUBLIC, STUB_SPECS, Origin,
-                           Scenario, ScenarioFile, validate_url)
+                           Scenario, ScenarioFile)
 from e2e.targets import DeployedTarget, LocalGatewayTarget, ScriptedTarget, Target
 from frontend_stub.app import StubFrontend
 
@@ -27,17 +26,9 @@ class Environment:
 
     def __init__(self, sfile: ScenarioFile, target: str | None = None) -> None:
         self.sfile = sfile
+        # Checked once, by choose_target (MatrixRun, the plugin); a file's own
+        # target was checked when it was loaded.
         self.target = target or sfile.target
-        if self.target not in LOCAL_TARGETS and self.target != SCRIPTED_TARGET:
-            self.target = validate_url(self.target, what="--target")
-        if self.target == SCRIPTED_TARGET and sfile.target != SCRIPTED_TARGET:
-            raise BadInput(f"{sfile.path}: target: --target scripted needs scenarios with respond "
-                           f"(this file targets {sfile.target})")
-        if self.target in LOCAL_TARGETS:
-            missing = [s.name for s in sfile.scenarios if not s.api]
-            if missing:
-                raise BadInput(f"{sfile.path}: scenarios ({missing[0]}): api: a {self.target} target "
-                               f"needs the fixture API each scenario calls")
         self.stub: StubFrontend | None = None
         self._origin_server: OriginServer | None = None
         self.impersonated = sorted({o.spec for o in sfile.origins if o.spec not in STUB_SPECS})

@@ -42,8 +42,8 @@ from e2e.environment import Environment
 from e2e.errors import BadInput, CorsE2EError, EnvironmentProblem
 from e2e.exchange import redact_url
 from e2e.results import CellResult, RunResult
-from e2e.scenarios import (CREDENTIALS, Cell, Origin, Scenario, ScenarioFile, check_origin, expand,
-                           load_scenarios, split_url)
+from e2e.scenarios import (CREDENTIALS, Cell, Origin, Scenario, ScenarioFile, check_origin, choose_target,
+                           expand, load_scenarios, split_url)
 
 PATTERNS = ("cors_*.yaml", "cors_*.yml", "*.cors.yaml", "*.cors.yml")
 _SESSION = pytest.StashKey["CorsSession"]()
@@ -212,7 +212,7 @@ class CorsSession:
 
     def environment(self, sfile: ScenarioFile) -> Environment:
         if sfile.path not in self.envs:
-            env = Environment(sfile, self.config.getoption("cors_target"))
+            env = Environment(sfile, choose_target(sfile, self.config.getoption("cors_target")))
             self.envs[sfile.path] = env.start()
             if self.results is None:
                 self.results = RunResult(target=env.target, scenarios_file=sfile.path)

@@ -34,7 +34,7 @@ from e2e.exchange import CELL_PARAM, redact_headers
 from e2e.results import CellResult, RunResult
 from e2e.lanes import DEFAULT_JOBS, EngineWork
 from e2e.shard import Shard
-from e2e.scenarios import LOCAL_TARGETS, SCRIPTED_TARGET, Cell, ScenarioFile, expand, units
+from e2e.scenarios import LOCAL_TARGETS, SCRIPTED_TARGET, Cell, ScenarioFile, choose_target, expand, units
 from e2e.verdict import BLOCKED, NETWORK_ERROR
 
 
@@ -149,6 +149,9 @@ class MatrixRun:
     jobs: int | None = None               # lanes per engine (cells in flight); None: DEFAULT_JOBS
     shard: Shard | None = None            # --shard K/N: only this shard's cells
     _expanded: tuple[tuple[object, ...], list[Cell]] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.target = choose_target(self.sfile, self.target)   # the one check of the target
 
     def expanded(self) -> list[Cell]:
         """The file's cells in file order, expanded once per run (the CLI asks

@@ -138,6 +138,26 @@ class _Loc:
         return BadInput(f"{self.path}: {where}: {message}" if where else f"{self.path}: {message}")
 
 
+def choose_target(sfile: "ScenarioFile", override: str | None = None) -> str:
+    """The run's target, checked once (the CLI's --target or the plugin's
+    --cors-target over the file's own, which was checked at load): an override
+    URL is validated, and the file must suit the target (scripted needs
+    respond:, a local gateway an api: per scenario). Environment takes the
+    result as it is."""
+    target = override or sfile.target
+    if override and override not in LOCAL_TARGETS and override != SCRIPTED_TARGET:
+        target = validate_url(override, what="--target")
+    if target == SCRIPTED_TARGET and sfile.target != SCRIPTED_TARGET:
+        raise BadInput(f"{sfile.path}: target: --target scripted needs scenarios with respond "
+                       f"(this file targets {sfile.target})")
+    if target in LOCAL_TARGETS:
+        missing = [s.name for s in sfile.scenarios if not s.api]
+        if missing:
+            raise BadInput(f"{sfile.path}: scenarios ({missing[0]}): api: a {target} target "
+                           f"needs the fixture API each scenario calls")
+    return target
+
+
 def validate_target(target: Any, loc: _Loc) -> str:
     if not isinstance(target, str) or not target:
         raise loc.fail("target", "must be local, local-rest, local-http, scripted or an http(s) URL")

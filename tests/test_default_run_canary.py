@@ -202,3 +202,14 @@ def test_the_blocked_cells_show_every_reason_class_the_catalogue_adds(shuffled_d
     assert {"multiple-allow-origin", "preflight-multiple-allow-origin", "preflight-redirect",
             "local-network-access", "allow-origin-mismatch"} <= reasons
     assert all(c.layer and c.explanation for c in shuffled_default_run.cells if c.verdict == "blocked")
+
+
+def test_a_lambda_that_reflects_any_origin_lets_the_denied_origins_read_in_every_engine(
+        shuffled_default_run) -> None:
+    """The reverse canary (issue 14's origin-reflect): a harness that always
+    says blocked fails here; its fixed twin blocks the same origins."""
+    def verdicts(api: str) -> set[tuple[str, str, str]]:
+        return {(c.browser, c.origin, c.verdict) for c in shuffled_default_run.cells
+                if c.scenario.startswith(api + "/") and c.origin.startswith("denied")}
+    assert verdicts("origin-reflect") == {(e, o, "allowed") for e in ENGINES for o in ("denied", "denied-2")}
+    assert verdicts("origin-reflect-fixed") == {(e, o, "blocked") for e in ENGINES for o in ("denied", "denied-2")}
