@@ -16,7 +16,7 @@ from e2e.origins import OriginServer
 from e2e.exchange import CELL_PARAM, GROUP_PARAM, Exchange
 from e2e.scenarios import (LOCAL_TARGETS, SCRIPTED_TARGET, STUB_ALLOWED, STUB_DENIED, STUB_PUBLIC, STUB_SPECS, Origin,
                            Scenario, ScenarioFile)
-from e2e.targets import DeployedTarget, LocalGatewayTarget, ScriptedTarget, Target
+from e2e.targets import DeployedTarget, LocalGatewayTarget, ScriptedTarget, Target, TemplateTarget
 from frontend_stub.app import StubFrontend
 
 
@@ -48,7 +48,8 @@ class Environment:
 
                 self._origin_server = OriginServer(create_app(), self.impersonated).start()
             if self.target in LOCAL_TARGETS:
-                self.api = LocalGatewayTarget(self.sfile, self.target, self.stub.allowed_origin)
+                kind = LocalGatewayTarget if self.sfile.template is None else TemplateTarget
+                self.api = kind(self.sfile, self.target, self.stub.allowed_origin)
             elif self.target == SCRIPTED_TARGET:
                 self.api = ScriptedTarget(self.sfile)
             else:

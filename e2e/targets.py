@@ -1,5 +1,6 @@
-"""What a scenario file's requests go to, as objects: the local gateway, the
-scripted server, or a deployed API by URL. Each answers the same questions:
+"""What a scenario file's requests go to, as objects: the local gateway (with
+fixture APIs or definition files, or a template's APIs), the scripted server,
+or a deployed API by URL. Each answers the same questions:
 its base URL for a scenario, what kind of server answers (rest, http,
 scripted, remote), its evidence for a cell's token (the exchanges it logged, or
 None when it keeps no log we can read) and close. Replay and the in-page reach
@@ -13,7 +14,7 @@ from e2e.engines.base import ProbeSpec
 from e2e.errors import BadInput
 from e2e.exchange import REACH_PARAM, Exchange
 from e2e.replay import replay
-from e2e.scenarios import TEMPLATE_API, Scenario, ScenarioFile, TemplateRef
+from e2e.scenarios import TEMPLATE_API, Scenario, ScenarioFile
 
 
 class Target:
@@ -48,38 +49,24 @@ class Target:
         pass
 
 
-def _template_api(ref: TemplateRef, name: str):  # noqa: ANN202 - an e2e.gateway.model.Api
-    """The API a scenario calls in the file's template (its only API, or the logical id in api:)."""
-    from e2e.templates import load_template
-
-    return load_template(ref.path, stack=ref.stack, api=None if name == TEMPLATE_API else name,
-                         parameters=dict(ref.parameters)).api
-
-
 class LocalGatewayTarget(Target):
-    """The APIs each scenario names (fixture APIs, or the file's template), on the local gateway."""
+    """The fixture APIs (or your own definition files) each scenario names, on the local gateway."""
 
     def __init__(self, sfile: ScenarioFile, target: str, allowed_origin: str) -> None:
-        from e2e.gateway import ApiDefinitionError, LocalGateway, load_api
+        from e2e.gateway import ApiDefinitionError, LocalGateway
         from e2e.gateway.model import RestApi
 
+        self.sfile = sfile
+        self._allowed_origin = allowed_origin
         self._gateway = LocalGateway()
         self._urls: dict[str, str] = {}
         self._kinds: dict[str, str] = {}
         try:
             for name in sorted({s.api for s in sfile.scenarios if s.api}):
-                where = name
-                if name.endswith((".yaml", ".yml")) and not Path(name).is_absolute():
-                    # Your own definition: a path relative to the scenario file, wherever the run starts.
-                    where = str(Path(sfile.path).resolve().parent / name)
                 try:
-                    if sfile.template is not None:
-                        definition = _template_api(sfile.template, name)
-                    else:
-                        definition = load_api(where, variables={"allowed_origin": allowed_origin})
+                    definition = self.definition(name)
                 except ApiDefinitionError as exc:
-                    shown = "template" if sfile.template is not None else f"api {name}"
-                    raise BadInput(f"{sfile.path}: {shown}: {exc}") from None
+                    raise BadInput(f"{sfile.path}: {self.shown(name)}: {exc}") from None
                 kind = "rest" if isinstance(definition, RestApi) else "http"
                 wanted = {"local-rest": "rest", "local-http": "http"}.get(target)
                 if wanted and kind != wanted:
@@ -91,6 +78,19 @@ class LocalGatewayTarget(Target):
         except BaseException:
             self._gateway.close()
             raise
+
+    def definition(self, name: str):  # noqa: ANN201 - an e2e.gateway.model.Api
+        """The API a scenario's ``api:`` names: a fixture API, or a definition
+        file's path relative to the scenario file, wherever the run starts."""
+        from e2e.gateway import load_api
+
+        where = name
+        if name.endswith((".yaml", ".yml")) and not Path(name).is_absolute():
+            where = str(Path(self.sfile.path).resolve().parent / name)
+        return load_api(where, variables={"allowed_origin": self._allowed_origin})
+
+    def shown(self, name: str) -> str:
+        return f"api {name}"
 
     def base_url(self, scenario: Scenario) -> str:
         return self._urls[scenario.api or ""]
@@ -106,6 +106,23 @@ class LocalGatewayTarget(Target):
 
     def close(self) -> None:
         self._gateway.close()
+
+
+class TemplateTarget(LocalGatewayTarget):
+    """Your own stack (the scenario file's ``template:``: CloudFormation, SAM or
+    a cdk.out), its APIs served by the local gateway."""
+
+    def definition(self, name: str):  # noqa: ANN201 - an e2e.gateway.model.Api
+        """The API a scenario calls in the template: its only API, or the logical id in ``api:``."""
+        from e2e.templates import load_template
+
+        ref = self.sfile.template
+        assert ref is not None
+        return load_template(ref.path, stack=ref.stack, api=None if name == TEMPLATE_API else name,
+                             parameters=dict(ref.parameters)).api
+
+    def shown(self, name: str) -> str:
+        return "template"
 
 
 class ScriptedTarget(Target):
