@@ -131,27 +131,10 @@ def selected_browsers(config: pytest.Config) -> tuple[list[str], bool]:
 
 def missing_engines() -> dict[str, str]:
     """Engines whose browser this machine lacks (found without starting any),
-    each with why and how to install it."""
-    from e2e.engines.resolve import INSTALL_HINT, SYSTEM, _first_existing, webkit_problem
+    each with why and how to install it: the resolver's own answer."""
+    from e2e.engines.resolve import engine_problems
 
-    missing = {}
-    for name in ENGINE_NAMES:
-        if name == "webkit":
-            why = webkit_problem()
-            if why:
-                missing[name] = why
-            continue
-        env, candidates, _ = SYSTEM[name]
-        if _first_existing(env, candidates) is None and not _playwright_has(name):
-            missing[name] = f"{name} is not installed; install it with: {INSTALL_HINT[name]}"
-    return missing
-
-
-def _playwright_has(name: str) -> bool:
-    from e2e.engines.resolve import playwright_browsers_dir
-
-    root = playwright_browsers_dir()
-    return root.is_dir() and any(p.name.startswith(f"{name}-") for p in root.iterdir())
+    return engine_problems()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -183,14 +183,15 @@ def webkit_driver(webdriver_url: str | None = None) -> str:
     return "playwright" if playwright_webkit() else "webdriver"
 
 
-def available_engines(names: tuple[str, ...] | None = None) -> list[str]:
-    """The engines of ``names`` (default: every engine) this machine has a build of, found the way
-    launching them finds it (resolve_playwright, webkit_problem); nothing is
+def engine_problems(names: tuple[str, ...] | None = None) -> dict[str, str]:
+    """Why each engine of ``names`` (default: every engine) that this machine
+    has no build of cannot run, with how to install it; found the way
+    launching finds a build (resolve_playwright, webkit_problem), nothing is
     launched. Playwright's registry is asked through a short-lived driver."""
     from e2e.engines import ENGINE_NAMES
 
     names = ENGINE_NAMES if names is None else names
-    found = []
+    problems: dict[str, str] = {}
     playwright_names = [n for n in names if n in SYSTEM]
     if playwright_names:
         from playwright.sync_api import sync_playwright
@@ -199,9 +200,19 @@ def available_engines(names: tuple[str, ...] | None = None) -> list[str]:
             for name in playwright_names:
                 try:
                     resolve_playwright(name, getattr(pw, name))
-                except EnvironmentProblem:
-                    continue
-                found.append(name)
-    if "webkit" in names and webkit_problem() is None:
-        found.append("webkit")
-    return [n for n in names if n in found]
+                except EnvironmentProblem as exc:
+                    problems[name] = str(exc)
+    if "webkit" in names:
+        why = webkit_problem()
+        if why is not None:
+            problems["webkit"] = why
+    return {n: problems[n] for n in names if n in problems}
+
+
+def available_engines(names: tuple[str, ...] | None = None) -> list[str]:
+    """The engines of ``names`` (default: every engine) this machine has a build of (engine_problems)."""
+    from e2e.engines import ENGINE_NAMES
+
+    names = ENGINE_NAMES if names is None else names
+    problems = engine_problems(names)
+    return [n for n in names if n not in problems]
