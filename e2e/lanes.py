@@ -1,11 +1,14 @@
 """Lanes: how many cells of one engine are in flight at once (``--jobs``),
 and how an engine's cells are handed to its lanes.
 
-Each lane is a thread with a browser of its own (Playwright's sync API binds a
-browser to the thread that launched it; a WebKitWebDriver serves one session),
-so lanes share no cookies, no cache and no page. A free lane takes the next
-cell, so a slow cell (a Lambda running into its timeout) holds up only its own
-lane.
+Each lane is a thread. In Chromium and Firefox the lanes of one engine share
+one browser, each lane with a browser context of its own (its own cookies,
+cache and pages), driven through one Playwright driver on an event loop of
+the engine's (e2e.engines.playwright_engine). In WebKitGTK each lane is a
+WebDriver session with a MiniBrowser of its own (a WebKitWebDriver serves one
+session). So lanes share no cookies, no cache and no page. A free lane takes
+the next cell, so a slow cell (a Lambda running into its timeout) holds up
+only its own lane.
 """
 from __future__ import annotations
 
@@ -19,17 +22,16 @@ MAX_JOBS = 32
 
 
 def default_jobs() -> int:
-    """Lanes per engine when --jobs is not given: one less than the cores this
-    process may use (at most 8), so 1 on a 2-core machine. Measured there by
-    `make bench` (README, "Cells in flight"): a cell costs about 60 ms of CPU
-    at --jobs 1 and more at --jobs 2 (each lane is a browser of its own), so
-    three engines side by side already keep two cores busy; lanes pay off
-    where cores are free."""
+    """Lanes per engine when --jobs is not given: as many as the cores this
+    process may use, at least 2 and at most 8. Measured by `make bench` on a
+    2-core machine (README, "Cells in flight"): the default matrix at --jobs 2
+    took 0.81x the wall of --jobs 1 and --jobs 3 no less, while --jobs 4 took
+    longer again: three engines' lanes side by side are then bound by CPU."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return max(1, min(8, cores - 1))
+    return max(2, min(8, cores))
 
 
 DEFAULT_JOBS = default_jobs()

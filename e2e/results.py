@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,17 @@ class CellResult:
         self.console = [redact_urls_in(m) for m in self.console]
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Every field already holds JSON values: a copy of each container, not
+        # dataclasses.asdict's deep walk (the report line of every cell and
+        # the JSON of a long run call this once per cell).
+        out: dict[str, Any] = {}
+        for name in _CELL_FIELDS:
+            value = getattr(self, name)
+            out[name] = value.copy() if isinstance(value, (list, dict)) else value
+        return out
+
+
+_CELL_FIELDS = [f.name for f in fields(CellResult)]
 
 
 @dataclass

@@ -1,14 +1,15 @@
 """Runs cells: per engine, ``jobs`` lanes for the whole run, each lane one
-browser with one context (one WebDriver session for WebKit), one page per
-origin, one fetch per cell. ``run_cell`` observes a cell (the engine's report,
+browser context in the engine's one browser (one WebDriver session for
+WebKitGTK), one page per origin, one fetch per cell. ``run_cell`` observes a cell (the engine's report,
 the target's log, a deployed API's replay) and records what e2e.decide decides.
 
 Cells stay independent without a new browser each: every cell's URL carries a
 unique token (so no preflight-cache entry is ever reused and the servers' log
 entries are the cell's own), the probe fetches with ``cache: "no-store"``, and
-cookies are cleared before each cell. Lanes run side by side, one thread each;
-each thread owns its driver, and no two lanes share cookies, since no two lanes
-share a browser. A lane takes the next cell of its engine when it is free, so
+cookies are cleared before each cell. Lanes run side by side, one thread each,
+and no two lanes share cookies: each has its own browser context (its own
+cookie jar, cache and pages) or, in WebKitGTK, its own browser. A lane takes
+the next cell of its engine when it is free, so
 a slow cell holds up only its own lane.
 """
 from __future__ import annotations
@@ -173,6 +174,16 @@ class MatrixRun:
             cells = [cell for unit in grouped for cell in unit]
         return cells
 
+    def lanes(self, engine: str) -> int:
+        """Cells in flight in this engine: --jobs, else DEFAULT_JOBS; but a
+        remote WebDriver endpoint gets one lane unless --jobs says otherwise,
+        since a lone safaridriver or WebKitWebDriver serves one session."""
+        if self.jobs:
+            return self.jobs
+        if engine == "webkit" and self.options.webdriver_url:
+            return 1
+        return DEFAULT_JOBS
+
     def may_trace(self) -> bool:
         """Whether a Playwright trace may be kept as evidence. A trace holds
         every request and response whole, cookies and Authorization included,
@@ -260,14 +271,13 @@ class MatrixRun:
                 engine.close()
 
         with _interrupts_stop(stop), env:
-            jobs = self.jobs or DEFAULT_JOBS
             threads = []
             for name in self.browsers:
                 mine = [c for c in cells if c.browser == name]
                 work = EngineWork(mine)
                 threads += [threading.Thread(target=lane_thread, args=(name, work), name=f"engine-{name}-{lane}",
                                              daemon=True)
-                            for lane in range(min(jobs, len(mine)))]
+                            for lane in range(min(self.lanes(name), len(mine)))]
             running = len(threads)
             if not threads:
                 all_done.set()

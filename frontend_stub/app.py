@@ -67,6 +67,8 @@ class _Listener:
 
 
 class _QuietHandler(WSGIRequestHandler):
+    disable_nagle_algorithm = True   # no delayed-ACK wait between a response's writes
+
     def log_request(self, *args: object, **kwargs: object) -> None:
         pass  # one line per probe page load is noise in a run's output
 

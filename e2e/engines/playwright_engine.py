@@ -7,10 +7,14 @@ is preflighted (docs/browsers.md). The fetch runs in the page; we only listen.
 """
 from __future__ import annotations
 
+import asyncio
 import re
+import signal
 import threading
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from e2e.engines.base import (Engine, Observation, ProbeSpec, endpoint_label, page_open_failure,
                               without_endpoint_secrets)
@@ -30,6 +34,8 @@ CHROMIUM_ARGS = [
 # How long to wait after the fetch settles for the engine's own events about it:
 # Chromium sends Network.loadingFailed after the promise rejects.
 EVIDENCE_WAIT_S = 2.0
+
+T = TypeVar("T")
 
 
 # Chromium: Network.CorsError (CDP). Unknown values map to reasons.UNKNOWN.
@@ -91,32 +97,129 @@ FIREFOX_TEXTS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-class _SharedPlaywright(threading.local):
-    """One Playwright driver per thread: a second sync_playwright() on a thread
-    that already has one fails, so engines on the same thread share it."""
+class _Driver:
+    """One asyncio loop on a thread of its own, running Playwright's async API
+    (a driver process of its own): every lane of one engine sends its work
+    there, from whatever thread it runs on, so the lanes share one browser,
+    each with a browser context of its own. Each engine has its own driver,
+    so Chromium's events never queue behind Firefox's.
 
-    instance: Any = None
-    users: int = 0
+    Refcounted: the loop, the driver and each browser live while an engine
+    uses them, and are stopped by the last one's close()."""
 
-    def acquire(self) -> Any:
-        from playwright.sync_api import sync_playwright
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self.playwright: Any = None
+        self._browsers: dict[str, _SharedBrowser] = {}
+        self._launching: dict[str, asyncio.Lock] = {}
 
-        if self.instance is None:
-            self.instance = sync_playwright().start()
-        self.users += 1
-        return self.instance
+    def acquire(self) -> None:
+        with self._lock:
+            if self._loop is None:
+                self._begin()
+            self._users += 1
+
+    def _begin(self) -> None:
+        from playwright.async_api import async_playwright
+
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def main() -> None:
+            # The driver and the browsers it starts inherit this thread's mask:
+            # they must get Ctrl-C as a user's browsers would.
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+            asyncio.set_event_loop(loop)
+            loop.call_soon(ready.set)
+            loop.run_forever()
+
+        thread = threading.Thread(target=main, name="playwright-driver", daemon=True)
+        thread.start()
+        ready.wait()
+        self._loop, self._thread = loop, thread
+        try:
+            self.playwright = self.call(async_playwright().start())
+        except BaseException:
+            self._end()
+            raise
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
+        """Run coro on the loop and wait for its result (or exception)."""
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
     def release(self) -> None:
-        self.users -= 1
-        if self.users <= 0 and self.instance is not None:
-            instance, self.instance, self.users = self.instance, None, 0
-            instance.stop()
+        with self._lock:
+            self._users -= 1
+            if self._users > 0 or self._loop is None:
+                return
+            if self.playwright is not None:
+                try:
+                    self.call(self._stop(), timeout=60)
+                except Exception:  # noqa: BLE001 - a driver killed by Ctrl-C is already gone
+                    pass
+            self._end()
+
+    async def _stop(self) -> None:
+        for shared in list(self._browsers.values()):
+            try:
+                await shared.browser.close()
+            except Exception:  # noqa: BLE001
+                pass
+        self._browsers.clear()
+        await self.playwright.stop()
+
+    def _end(self) -> None:
+        loop, thread = self._loop, self._thread
+        self._loop = self._thread = self.playwright = None
+        self._users = 0
+        self._launching.clear()
+        if loop is not None:
+            loop.call_soon_threadsafe(loop.stop)
+        if thread is not None:
+            thread.join(10)
+        if loop is not None and not loop.is_running():
+            loop.close()
+
+    # -- browsers shared by engines with the same launch ------------------------
+    async def browser(self, key: str, launch: Callable[[], Awaitable[tuple[Any, str]]]) -> tuple[Any, str]:
+        """The browser for key, launched by the first engine that asks."""
+        lock = self._launching.setdefault(key, asyncio.Lock())
+        async with lock:
+            shared = self._browsers.get(key)
+            if shared is None or not shared.browser.is_connected():
+                browser, label = await launch()
+                shared = self._browsers[key] = _SharedBrowser(browser, label)
+            shared.users += 1
+            return shared.browser, shared.label
+
+    async def release_browser(self, key: str) -> None:
+        shared = self._browsers.get(key)
+        if shared is None:
+            return
+        shared.users -= 1
+        if shared.users <= 0:
+            del self._browsers[key]
+            await shared.browser.close()
 
 
-_SHARED = _SharedPlaywright()
+@dataclass
+class _SharedBrowser:
+    browser: Any
+    label: str
+    users: int = 0
+
+
+_DRIVERS = {name: _Driver() for name in ("chromium", "firefox", "webkit")}
 
 
 class PlaywrightEngine(Engine):
+    """One lane of a Playwright engine: a browser context of its own (its own
+    cookies, cache and pages) in a browser that the engine's lanes share."""
+
     def __init__(self, name: str, *, connect: str | None = None, build: EngineBuild | None = None,
                  ignore_https_errors: bool = False, extra_args: list[str] | None = None,
                  firefox_prefs: dict[str, Any] | None = None, trace: bool = False,
@@ -130,37 +233,30 @@ class PlaywrightEngine(Engine):
         self._connect = connect
         self._build = build
         self._ignore_https_errors = ignore_https_errors
-        self._pw: Any = None
+        self._driver = _DRIVERS[name]
+        self._acquired = False
+        self._browser_key: str | None = None
         self._browser: Any = None
         self._context: Any = None
         self._pages: dict[str, Any] = {}
         self._cdp: dict[str, Any] = {}
+        self._version = ""
+        # The cell in flight (touched on the driver's loop only).
+        self._cell_url: str | None = None
         self._network: dict[str, dict[str, Any]] = {}   # Chromium requestId -> what CDP said
         self._console: list[str] = []
         self._failures: list[tuple[str, str]] = []        # (url, failure text), other engines
         self._responses: list[tuple[str, int]] = []       # (url, status), other engines
-        self._version = ""
+        self._changed: asyncio.Event | None = None        # set whenever evidence about the cell arrives
 
     # -- life cycle ----------------------------------------------------------
     def start(self) -> None:
-        from playwright.sync_api import Error as PlaywrightError
+        from playwright.async_api import Error as PlaywrightError
 
-        self._pw = _SHARED.acquire()
-        browser_type = getattr(self._pw, self.name)
+        self._driver.acquire()
+        self._acquired = True
         try:
-            if self._connect:
-                self._browser = browser_type.connect(self._connect, timeout=15000)
-                label = f"via remote Playwright server {endpoint_label(self._connect)}"
-            else:
-                build = self._build or resolve_playwright(self.name, browser_type)
-                kwargs = build.launch_kwargs(CHROMIUM_ARGS + self._extra_args)
-                if self.name == "firefox" and self._firefox_prefs:
-                    kwargs["firefox_user_prefs"] = self._firefox_prefs
-                if self._proxy:
-                    # Impersonated origins through the origin server; loopback (the API, the stub) direct.
-                    kwargs["proxy"] = {"server": self._proxy, "bypass": "localhost,127.0.0.1,::1"}
-                self._browser = browser_type.launch(**kwargs)
-                label = build.label
+            self._driver.call(self._start())
         except PlaywrightError as exc:
             self.close()
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -169,12 +265,42 @@ class PlaywrightEngine(Engine):
                 where = endpoint_label(self._connect)
                 first = without_endpoint_secrets(first, self._connect)
             raise EnvironmentProblem(f"{self.name}: cannot start ({where}): {first}") from None
+        except BaseException:
+            self.close()
+            raise
+
+    def _launch_key(self) -> tuple[str, Callable[[], Awaitable[tuple[Any, str]]]]:
+        browser_type = getattr(self._driver.playwright, self.name)
+        if self._connect:
+            async def connect() -> tuple[Any, str]:
+                browser = await browser_type.connect(self._connect, timeout=15000)
+                return browser, f"via remote Playwright server {endpoint_label(self._connect or '')}"
+            return f"{self.name} connect {self._connect}", connect
+        build = self._build or resolve_playwright(self.name, browser_type)
+        kwargs = build.launch_kwargs(CHROMIUM_ARGS + self._extra_args)
+        if self.name == "firefox" and self._firefox_prefs:
+            kwargs["firefox_user_prefs"] = self._firefox_prefs
+        if self._proxy:
+            # Impersonated origins through the origin server; loopback (the API, the stub) direct.
+            kwargs["proxy"] = {"server": self._proxy, "bypass": "localhost,127.0.0.1,::1"}
+
+        async def launch() -> tuple[Any, str]:
+            return await browser_type.launch(**kwargs), build.label
+        return f"{self.name} {sorted(kwargs.items())!r}", launch
+
+    async def _start(self) -> None:
+        from playwright.async_api import Error as PlaywrightError
+
+        key, launch = self._launch_key()
+        self._browser, label = await self._driver.browser(key, launch)
+        self._browser_key = key
         pretty = {"chromium": "Chromium", "firefox": "Firefox", "webkit": "WebKit"}[self.name]
         self._version = f"{pretty} {self._browser.version} {label}"
-        self._context = self._browser.new_context(ignore_https_errors=self._ignore_https_errors)
+        self._changed = asyncio.Event()
+        self._context = await self._browser.new_context(ignore_https_errors=self._ignore_https_errors)
         if self._trace:
             try:
-                self._context.tracing.start(snapshots=True, screenshots=False)
+                await self._context.tracing.start(snapshots=True, screenshots=False)
                 self._tracing = True
             except PlaywrightError:
                 self._tracing = False  # not every engine or driver records traces
@@ -184,80 +310,125 @@ class PlaywrightEngine(Engine):
         return self._version
 
     def close(self) -> None:
-        for closer in (lambda: self._context and self._context.close(),
-                       lambda: self._browser and self._browser.close(),
-                       lambda: self._pw and _SHARED.release()):
-            try:
-                closer()
-            except Exception:  # noqa: BLE001 - closing must go on whatever state the browser is in
-                pass
-        self._context = self._browser = self._pw = None
+        if not self._acquired:
+            return
+        self._acquired = False
+        try:
+            self._driver.call(self._close(), timeout=60)
+        except Exception:  # noqa: BLE001 - closing must go on whatever state the browser is in
+            pass
+        self._context = self._browser = None
         self._pages.clear()
         self._cdp.clear()
+        self._driver.release()
+
+    async def _close(self) -> None:
+        if self._context is not None:
+            try:
+                await self._context.close()
+            except Exception:  # noqa: BLE001
+                pass
+        if self._browser_key is not None:
+            key, self._browser_key = self._browser_key, None
+            try:
+                await self._driver.release_browser(key)
+            except Exception:  # noqa: BLE001
+                pass
 
     def reset_state(self) -> None:
-        self._context.clear_cookies()
+        self._driver.call(self._context.clear_cookies())
 
     def begin_cell(self) -> None:
         if self._tracing:
-            self._context.tracing.start_chunk()
+            self._driver.call(self._context.tracing.start_chunk())
 
     def capture_evidence(self, page_url: str, directory: str, stem: str, keep: bool) -> dict[str, str]:
-        from playwright.sync_api import Error as PlaywrightError
+        return self._driver.call(self._capture(page_url, directory, stem, keep))
+
+    async def _capture(self, page_url: str, directory: str, stem: str, keep: bool) -> dict[str, str]:
+        from playwright.async_api import Error as PlaywrightError
 
         saved: dict[str, str] = {}
         if self._tracing:
             try:
                 if keep:
-                    self._context.tracing.stop_chunk(path=f"{directory}/{stem}.trace.zip")
+                    await self._context.tracing.stop_chunk(path=f"{directory}/{stem}.trace.zip")
                     saved["trace"] = f"{stem}.trace.zip"
                 else:
-                    self._context.tracing.stop_chunk()
+                    await self._context.tracing.stop_chunk()
             except PlaywrightError:
                 pass
         page = self._pages.get(page_url)
         if keep and page is not None:
             try:
-                page.screenshot(path=f"{directory}/{stem}.png")
+                await page.screenshot(path=f"{directory}/{stem}.png")
                 saved["screenshot"] = f"{stem}.png"
             except PlaywrightError:
                 pass
         return saved
 
+    def run_async(self, work: Callable[[Any], Awaitable[T]]) -> T:
+        """work(browser) on the driver's loop: for measuring other ways to drive
+        the same browser (e2e.bench)."""
+        return self._driver.call(work(self._browser))
+
     # -- pages ---------------------------------------------------------------
-    def _page(self, page_url: str) -> Any:
+    async def _page(self, page_url: str) -> Any:
         page = self._pages.get(page_url)
         if page is not None:
             return page
-        page = self._context.new_page()
-        page.on("console", lambda msg: self._console.append(msg.text))
+        page = await self._context.new_page()
+        page.on("console", lambda msg: self._on_console(msg.text))
         # Firefox over BiDi reports its CORS messages ("The Same Origin Policy
         # disallows reading the remote resource at URL. (Reason: ...)") as page errors.
-        page.on("pageerror", lambda err: self._console.append(str(err)))
-        page.on("requestfailed", lambda req: self._failures.append((req.url, req.failure or "")))
-        page.on("response", lambda resp: self._responses.append((resp.url, resp.status)))
+        page.on("pageerror", lambda err: self._on_console(str(err)))
+        page.on("requestfailed", lambda req: self._on_failed(req.url, req.failure or ""))
+        page.on("response", lambda resp: self._on_response(resp.url, resp.status))
         if self.name == "chromium":
-            cdp = self._context.new_cdp_session(page)
+            cdp = await self._context.new_cdp_session(page)
             for event in ("Network.requestWillBeSent", "Network.responseReceived",
                           "Network.responseReceivedExtraInfo", "Network.loadingFailed",
                           "Network.loadingFinished"):
                 cdp.on(event, lambda params, event=event: self._on_cdp(event, params))
-            cdp.send("Network.enable")
+            await cdp.send("Network.enable")
             self._cdp[page_url] = cdp
-        from playwright.sync_api import Error as PlaywrightError
+        from playwright.async_api import Error as PlaywrightError
 
         try:
-            page.goto(page_url, wait_until="load")
-            page.wait_for_function("window.corsProbeReady === true")
+            await page.goto(page_url, wait_until="load")
+            await page.wait_for_function("window.corsProbeReady === true")
         except PlaywrightError as exc:
-            page.close()
+            await page.close()
             raise page_open_failure(self.name, page_url, str(exc)) from None
         self._pages[page_url] = page
         return page
 
+    def _mark(self) -> None:
+        if self._changed is not None:
+            self._changed.set()
+
+    def _on_console(self, text: str) -> None:
+        self._console.append(text)
+        if self._cell_url and self._cell_url in text:
+            self._mark()
+
+    def _on_failed(self, url: str, failure: str) -> None:
+        self._failures.append((url, failure))
+        if url == self._cell_url:
+            self._mark()
+
+    def _on_response(self, url: str, status: int) -> None:
+        self._responses.append((url, status))
+        if url == self._cell_url:
+            self._mark()
+
     def _on_cdp(self, event: str, params: dict[str, Any]) -> None:
         entry = self._network.setdefault(params["requestId"], {})
         if event == "Network.requestWillBeSent":
+            # A redirect is the same requestId with the next URL (and maybe a
+            # new method): the first URL and method say which fetch it is.
+            entry.setdefault("first_url", params["request"]["url"])
+            entry.setdefault("first_method", params["request"]["method"])
             entry["url"] = params["request"]["url"]
             entry["method"] = params["request"]["method"]
             entry["type"] = params.get("type")
@@ -273,34 +444,56 @@ class PlaywrightEngine(Engine):
             entry["failed"] = params.get("errorText")
             entry["cors"] = params.get("corsErrorStatus")
             entry["done"] = True
+            self._mark()
         elif event == "Network.loadingFinished":
             entry["done"] = True
+            self._mark()
 
     # -- one cell ------------------------------------------------------------
     def probe(self, page_url: str, spec: ProbeSpec) -> Observation:
-        page = self._page(page_url)
+        return self._driver.call(self._probe(page_url, spec))
+
+    async def _probe(self, page_url: str, spec: ProbeSpec) -> Observation:
+        page = await self._page(page_url)
         self._network.clear()
         self._console.clear()
         self._failures.clear()
         self._responses.clear()
-        result = page.evaluate("spec => window.corsProbe(spec)", spec.to_js())
-        obs = Observation(probe=result)
-        if self.name == "chromium" and page_url in self._cdp:
-            self._chromium_evidence(page, spec, obs)
-        else:
-            self._generic_evidence(page, spec, obs)
+        assert self._changed is not None
+        self._changed.clear()
+        self._cell_url = spec.url
+        try:
+            result = await page.evaluate("spec => window.corsProbe(spec)", spec.to_js())
+            obs = Observation(probe=result)
+            if self.name == "chromium" and page_url in self._cdp:
+                await self._chromium_evidence(spec, obs)
+            else:
+                await self._generic_evidence(spec, obs)
+        finally:
+            self._cell_url = None
         return obs
 
-    def _wait(self, page: Any, done: Any) -> None:
+    async def _wait(self, done: Callable[[], bool]) -> None:
+        """Until done() or EVIDENCE_WAIT_S: woken by each event about the cell, never polling."""
+        assert self._changed is not None
         deadline = time.monotonic() + EVIDENCE_WAIT_S
-        while not done() and time.monotonic() < deadline:
-            page.wait_for_timeout(10)  # lets Playwright dispatch pending events
+        while not done():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self._changed.clear()
+            if done():
+                return
+            try:
+                await asyncio.wait_for(self._changed.wait(), left)
+            except asyncio.TimeoutError:
+                return
 
-    def _chromium_evidence(self, page: Any, spec: ProbeSpec, obs: Observation) -> None:
+    async def _chromium_evidence(self, spec: ProbeSpec, obs: Observation) -> None:
         def main_request() -> dict[str, Any] | None:
             for entry in self._network.values():
-                if entry.get("url") == spec.url and entry.get("type") != "Preflight" \
-                        and entry.get("method", "").upper() == spec.method.upper() \
+                if entry.get("first_url") == spec.url and entry.get("type") != "Preflight" \
+                        and entry.get("first_method", "").upper() == spec.method.upper() \
                         and entry.get("response_type") != "Preflight":
                     return entry
             return None
@@ -310,10 +503,10 @@ class PlaywrightEngine(Engine):
             return entry is not None and bool(entry.get("done"))
 
         if obs.outcome != "timeout":
-            self._wait(page, settled)
+            await self._wait(settled)
         entry = main_request() or {}
         preflights = [e for e in self._network.values()
-                      if e.get("url") == spec.url and e.get("method") == "OPTIONS"
+                      if e.get("first_url") == spec.url and e.get("method") == "OPTIONS"
                       and (e.get("response_type") == "Preflight" or e.get("type") in ("Preflight", "Other"))
                       and e is not entry]
         obs.preflight = bool(preflights)
@@ -328,10 +521,10 @@ class PlaywrightEngine(Engine):
             obs.response_headers = _split_cdp_headers(entry.get("headers", {}))
         obs.console = [m for m in self._console if spec.url in m]
 
-    def _generic_evidence(self, page: Any, spec: ProbeSpec, obs: Observation) -> None:
+    async def _generic_evidence(self, spec: ProbeSpec, obs: Observation) -> None:
         if obs.outcome == "rejected":
             # Firefox reports the CORS message just after the promise rejects.
-            self._wait(page, lambda: any(spec.url in m for m in self._console))
+            await self._wait(lambda: any(spec.url in m for m in self._console))
         obs.console = [m for m in self._console if spec.url in m]
         failures = [text for url, text in self._failures if url == spec.url]
         if failures and obs.outcome == "rejected":
