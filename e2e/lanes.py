@@ -44,8 +44,14 @@ class EngineWork:
     (scenarios.units): what such a cell shows depends on the cells before it
     (a CDN's cache), so one lane runs the whole unit, in order."""
 
-    def __init__(self, cells: list[Cell]) -> None:
-        self._units = deque(units(cells))
+    def __init__(self, cells: list[Cell], by_page: bool = False) -> None:
+        grouped = units(cells)
+        if by_page:
+            # The cells of one page (origin) one after another: a WebDriver
+            # engine switches windows, a command of its own, whenever the page
+            # changes. (Not for a shuffled run, whose order is the point.)
+            grouped.sort(key=lambda unit: (unit[0].origin.spec, unit[0].origin.page))
+        self._units = deque(grouped)
         self.failed = threading.Event()   # a lane of this engine failed: the others stop
 
     def next(self) -> list[Cell] | None:

@@ -59,7 +59,9 @@ def run_cell(engine: Engine, env: Environment, cell: Cell, evidence_dir: Path | 
                      body=scenario.body, credentials=cell.credentials, timeout_ms=scenario.timeout_ms,
                      session_url=session_url,
                      reach_url=env.api.reach_url(url) if env.api else None)
-    engine.reset_state()
+    if engine.cookies_may_be_set:
+        engine.reset_state()
+    engine.cookies_may_be_set = cell.credentials != "omit" or session_url is not None
     obs = engine.probe(page_url, spec)
     # -- the observation: what the engine and the target saw -------------------
     rejected = obs.outcome != "resolved"
@@ -274,7 +276,7 @@ class MatrixRun:
             threads = []
             for name in self.browsers:
                 mine = [c for c in cells if c.browser == name]
-                work = EngineWork(mine)
+                work = EngineWork(mine, by_page=self.shuffle_seed is None)
                 threads += [threading.Thread(target=lane_thread, args=(name, work), name=f"engine-{name}-{lane}",
                                              daemon=True)
                             for lane in range(min(self.lanes(name), len(mine)))]

@@ -119,6 +119,12 @@ class Engine(abc.ABC):
     def probe(self, page_url: str, spec: ProbeSpec) -> Observation:
         """Run one fetch from the page at page_url (opened once, then reused)."""
 
+    # Whether a cell since the last reset_state() could have stored a cookie.
+    # A fetch with credentials "omit" stores none (the Fetch standard ignores
+    # its Set-Cookie) and the stub pages set none, so after such a cell the
+    # runner skips the reset: one round trip to the browser less per cell.
+    cookies_may_be_set: bool = True
+
     @abc.abstractmethod
     def reset_state(self) -> None:
         """Forget cookies, so one cell cannot affect the next."""
