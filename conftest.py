@@ -1,6 +1,14 @@
 """Shared test fixtures: the default matrix run once per session, and a way to
 find every process a command started (browsers, drivers, Xvfb, Lambda workers),
-and `cors-e2e serve` as a user starts it."""
+and `cors-e2e serve` as a user starts it.
+
+Under pytest-xdist (pyproject's addopts: `-n 2 --dist loadgroup`) the collection
+hook below keeps together what must share one process: the canary's tests and
+every cell the plugin collects from fixtures/scenarios/default.yaml (the cells
+report from the canary's run, so they must run after it, in its worker), each
+scenario file's cells (one environment and one browser per engine for the
+file), and the tests of one module, or one conftest's directory, that share a
+module- or session-scoped fixture (it is made once, in one worker)."""
 from __future__ import annotations
 
 import contextlib
@@ -87,6 +95,74 @@ def served_api(command: list[str], *args: str, cwd: Path | None = None) -> Itera
         for stream in (proc.stdout, proc.stderr):
             if stream:
                 stream.close()
+
+
+# The xdist group of the canary's tests and of the default file's cells.
+DEFAULT_RUN_GROUP = "default-run"
+# What a test asks for when it reads the canary's run.
+DEFAULT_RUN_FIXTURES = {"default_run_with_decoys", "shuffled_default_run"}
+# The canary's test that proves the cells reported from its run: it runs right
+# after the last default.yaml cell (see pytest_collection_modifyitems).
+CELLS_PROOF = "test_the_default_files_cells_reported_from_the_canarys_run"
+
+
+def _default_cell(item: pytest.Item) -> bool:
+    from e2e.pytest_plugin import CorsCellItem
+    from e2e.scenarios import DEFAULT_SCENARIOS
+
+    return isinstance(item, CorsCellItem) and Path(item.sfile.path).resolve() == DEFAULT_SCENARIOS.resolve()
+
+
+def _xdist_group(item: pytest.Item) -> str | None:
+    """The group that keeps item in one worker with the tests it shares
+    something with, or None: it may run anywhere."""
+    from e2e.pytest_plugin import CorsCellItem
+
+    if _default_cell(item):
+        return DEFAULT_RUN_GROUP
+    if isinstance(item, CorsCellItem):
+        return item.nodeid.split("::")[0]   # a scenario file's cells share one environment and its browsers
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    if DEFAULT_RUN_FIXTURES & set(info.names_closure):
+        return DEFAULT_RUN_GROUP
+    homes = set()
+    for name in info.names_closure:
+        for fixturedef in info.name2fixturedefs.get(name, ()):
+            # baseid "" is a plugin's fixture or the root conftest's (pytest's
+            # own, cors_e2e's): none of those the suite shares across modules.
+            if fixturedef.scope == "function" or not fixturedef.baseid:
+                continue
+            if fixturedef.scope in ("module", "class"):
+                homes.add(item.nodeid.split("::")[0])   # made once per module
+            else:
+                homes.add(fixturedef.baseid)   # a session fixture: every test under its conftest
+    # A conftest directory's session fixture over a module's own: the shortest name.
+    return min(homes, key=len) if homes else None
+
+
+@pytest.hookimpl(tryfirst=True)   # before pytest-xdist reads the marks (it names each item's group)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    groups = {}
+    for item in items:
+        groups[item] = group = _xdist_group(item)
+        if group is not None and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(group))
+    # The default file's cells report from the canary's run (share_run): they
+    # run after the canary's tests, and the canary's proof right after them.
+    # Collection order (testpaths: tests/ first) already has it so; this makes
+    # sure, whatever the command line names first. Within the xdist group a
+    # worker runs them in this order too.
+    cells = [i for i in items if groups[i] == DEFAULT_RUN_GROUP and _default_cell(i)]
+    proof = [i for i in items if getattr(i, "originalname", None) == CELLS_PROOF]
+    moved = set(cells) | set(proof)
+    rest = [i for i in items if i not in moved]
+    canary = [i for i in rest if groups[i] == DEFAULT_RUN_GROUP]
+    if not cells or not canary:
+        return
+    at = rest.index(canary[-1]) + 1
+    items[:] = [*rest[:at], *cells, *proof, *rest[at:]]
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ collects from default.yaml report their verdicts from this same run."""
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -213,3 +214,30 @@ def test_a_lambda_that_reflects_any_origin_lets_the_denied_origins_read_in_every
                 if c.scenario.startswith(api + "/") and c.origin.startswith("denied")}
     assert verdicts("origin-reflect") == {(e, o, "allowed") for e in ENGINES for o in ("denied", "denied-2")}
     assert verdicts("origin-reflect-fixed") == {(e, o, "blocked") for e in ENGINES for o in ("denied", "denied-2")}
+
+
+def test_the_default_files_cells_reported_from_the_canarys_run(request: pytest.FixtureRequest,
+                                                               default_run_with_decoys) -> None:
+    """The cells the plugin collects from default.yaml ran as tests in this
+    process, after the canary, and each reported the very result the canary's
+    run made (share_run): none ran a second time in a browser, and none went to
+    another pytest-xdist worker (this process recorded every one). The
+    conftest's collection hook runs this test right after the last such cell."""
+    from conftest import CELLS_PROOF, _default_cell
+    from e2e.pytest_plugin import _SESSION
+
+    assert request.node.originalname == CELLS_PROOF
+    cells = [i for i in request.session.items if _default_cell(i)]
+    if not cells:
+        pytest.skip("fixtures/scenarios/default.yaml is not collected in this session")
+    index = request.session.items.index(request.node)
+    assert request.session.items.index(cells[-1]) < index, "the proof ran before the cells"
+    cors = request.config.stash[_SESSION]
+    ran = {c.id: c for c in default_run_with_decoys.cells}
+    want = [i.cell.id for i in cells]
+    recorded = [c for c in cors.results.cells if c.id in set(want)] if cors.results else []
+    assert sorted(c.id for c in recorded) == sorted(want)   # every cell, in this process, once
+    assert all(c is ran[c.id] for c in recorded)   # the canary's own result objects
+    # No cell of the file started an environment of its own, as a cell that
+    # ran in a browser would have.
+    assert all(Path(path).resolve() != DEFAULT_SCENARIOS.resolve() for path in cors.envs)

@@ -167,21 +167,20 @@ def test_no_webkit_at_all_says_how_to_get_either(tmp_path: Path, monkeypatch: py
 
 
 @pytest.mark.browser
-def test_webkit_runs_real_cells_through_the_build_this_machine_has() -> None:
+def test_webkit_runs_real_cells_through_the_build_this_machine_has(shuffled_default_run) -> None:
     """The real path, whichever it is: Playwright's WebKit where its build is
     installed (a CI runner after `playwright install webkit`), WebKitGTK over
     WebDriver where it is not (this machine: no Playwright build, so this
     exercises WebKitGTK; the Playwright-WebKit launch is covered only where a
-    build exists)."""
+    build exists). The cells are the canary's run of the default file
+    (conftest.default_run_with_decoys), whose WebKit was resolved as any
+    run's is."""
     from e2e.engines.resolve import playwright_webkit
-    from e2e.runner import MatrixRun
-    from e2e.scenarios import DEFAULT_SCENARIOS, load_scenarios
 
-    sfile = load_scenarios(DEFAULT_SCENARIOS)
-    run = MatrixRun(sfile=sfile, browsers=["webkit"], explicit_browsers=True,
-                    keyword="reference/get|webkit|").run()
+    run = shuffled_default_run
     assert not run.engine_errors, run.engine_errors
     expected = "(Playwright build)" if playwright_webkit() else "via WebKitWebDriver"
     assert expected in run.engines["webkit"]
-    assert {(c.origin, c.verdict) for c in run.cells if c.origin in ("allowed", "denied")} == {
+    cells = [c for c in run.cells if c.scenario == "reference/get" and c.browser == "webkit"]
+    assert {(c.origin, c.verdict) for c in cells if c.origin in ("allowed", "denied")} == {
         ("allowed", "allowed"), ("denied", "blocked")}

@@ -36,7 +36,9 @@ def handler(event, context):
 '''
 
 
-def held_api(tmp_path: Path) -> Path:
+def held_api(tmp_path: Path, timeout_s: int = 25) -> Path:
+    """The held Lambda's API; with nothing released, it answers at its
+    deadline (timeout_s less 1.5 s)."""
     (tmp_path / "held.py").write_text(HELD_LAMBDA)
     api = tmp_path / "held-api.yaml"
     api.write_text(f"""name: held
@@ -47,7 +49,7 @@ functions:
     runtime: python3.12
     code: held.py
     handler: held.handler
-    timeout: 25
+    timeout: {timeout_s}
     environment: {{RELEASE: "{tmp_path / 'release'}", INFLIGHT_DIR: "{tmp_path / 'inflight'}"}}
 resources:
   /held:
@@ -85,8 +87,9 @@ def test_a_slow_cell_does_not_hold_up_a_fast_one_beside_it(tmp_path: Path) -> No
 
 def test_one_lane_runs_one_cell_at_a_time(tmp_path: Path) -> None:
     """--jobs 1 is the old behaviour: the fast cells wait behind the slow one,
-    which therefore answers at its Lambda's deadline, not at a release."""
-    api = held_api(tmp_path)
+    which therefore answers at its Lambda's deadline, not at a release. (A
+    deadline of a few seconds: how long it is changes nothing here.)"""
+    api = held_api(tmp_path, timeout_s=5)
     path = tmp_path / "s.yaml"
     path.write_text(f"target: local\norigins: {{allowed: stub:allowed}}\nscenarios:\n"
                     f"  - {{name: slow, api: {api}, path: /held, credentials: omit, timeout_ms: 30000, "

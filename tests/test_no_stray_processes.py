@@ -132,24 +132,64 @@ def test_an_interrupted_run_keeps_its_results_and_leaves_no_process(
     assert wait_for_no_processes(process_marker) == []
 
 
+# The reference Lambda, noting each invocation as a file in CALLS_DIR first:
+# the count of cells a run has reached, seen from outside.
+COUNTED_LAMBDA = '''
+import importlib.util, os
+
+_spec = importlib.util.spec_from_file_location("reference", os.environ["REFERENCE_LAMBDA"])
+reference = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(reference)
+
+
+def handler(event, context):
+    open(os.path.join(os.environ["CALLS_DIR"], context.aws_request_id), "w").close()
+    return reference.handler(event, context)
+'''
+
+
+def counted_reference_api(tmp_path: Path) -> tuple[Path, Path]:
+    """The reference API with its Lambda counting its invocations: (the API
+    definition, the directory that gets one file per invocation)."""
+    import yaml
+
+    from e2e.paths import APIS_DIR, LAMBDAS_DIR
+
+    calls = tmp_path / "calls"
+    calls.mkdir()
+    (tmp_path / "counted.py").write_text(COUNTED_LAMBDA)
+    api = yaml.safe_load((APIS_DIR / "reference.yaml").read_text())
+    items = api["functions"]["items"]
+    items.update(code="counted.py", handler="counted.handler")
+    items["environment"].update(REFERENCE_LAMBDA=str(LAMBDAS_DIR / "python" / "reference.py"),
+                                CALLS_DIR=str(calls))
+    path = tmp_path / "counted-reference.yaml"
+    path.write_text(yaml.safe_dump(api))
+    return path, calls
+
+
 def test_an_interrupted_local_run_leaves_no_lambda_worker(tmp_path: Path, process_marker: str) -> None:
+    from e2e.lanes import DEFAULT_JOBS
+
+    api, calls = counted_reference_api(tmp_path)
     scenarios = "\n".join(f"  - {{name: get-{i}, path: /items, expect: {{allowed: allowed, denied: blocked}}}}"
                           for i in range(100))
     path = tmp_path / "many.yaml"
-    path.write_text(f"target: local\napi: reference\nscenarios:\n{scenarios}\n")
+    path.write_text(f"target: local\napi: {api}\nscenarios:\n{scenarios}\n")
     proc = subprocess.Popen([*CLI, "run", "--scenarios", str(path), "--browser", "chromium",
                              "--json", str(tmp_path / "r.json")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
+        # Each cell calls the Lambda once (a GET: no preflight), and a lane
+        # takes its next cell only once the last is recorded: more calls than
+        # lanes means cells have finished and the run is well under way, its
+        # Lambda worker warm, when the interrupt comes.
         deadline = time.monotonic() + 60
-        running = ""
-        while time.monotonic() < deadline:
-            running = " ".join(processes_with_marker(process_marker))
-            if "bootstrap_python" in running and "chromium" in running:
-                break
-            time.sleep(0.2)
+        while time.monotonic() < deadline and proc.poll() is None and len(os.listdir(calls)) < DEFAULT_JOBS + 3:
+            time.sleep(0.05)
+        assert len(os.listdir(calls)) >= DEFAULT_JOBS + 3, proc.poll()
+        running = " ".join(processes_with_marker(process_marker))
         assert "bootstrap_python" in running, running  # the marker reaches the Lambda workers
-        time.sleep(1)
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=60)
     finally:
@@ -159,5 +199,6 @@ def test_an_interrupted_local_run_leaves_no_lambda_worker(tmp_path: Path, proces
     # The servers stay up until the cell in flight is done: no cell fails for
     # being cut off.
     cells = json.loads((tmp_path / "r.json").read_text())["cells"]
-    assert [c["id"] for c in cells if not c["match"]] == []
+    assert len(cells) >= 3 and [c["id"] for c in cells if not c["match"]] == []
+    assert len(cells) < 200   # interrupted: not every cell ran
     assert wait_for_no_processes(process_marker) == []

@@ -28,6 +28,10 @@ _PROBE_CALL = """
 const done = arguments[arguments.length - 1];
 window.corsProbe(arguments[0]).then(done, (e) => done({outcome: "harness-error", errorMessage: String(e)}));
 """
+# How long a page may take to show the stub's probe before the engine's own
+# error page (WebKitGTK shows one instead of failing get()) is taken as its
+# reason. A module constant so a test of that message need not wait it out.
+PAGE_READY_S = 10.0
 # Without these, GTK waits seconds for an accessibility bus that is not there.
 _QUIET_GTK = {"NO_AT_BRIDGE": "1", "GTK_A11Y": "none",
               # MiniBrowser is a unique GApplication: on a shared D-Bus session a
@@ -185,7 +189,7 @@ class WebDriverEngine(Engine):
                 self._driver.get(page_url)
             except WebDriverException as exc:
                 raise page_open_failure(self.name, page_url, exc.msg or type(exc).__name__) from None
-            deadline = time.monotonic() + 10
+            deadline = time.monotonic() + PAGE_READY_S
             while not self._driver.execute_script("return window.corsProbeReady === true"):
                 if time.monotonic() > deadline:
                     # WebKitGTK shows its own error page instead of failing get():
