@@ -122,7 +122,8 @@ class OriginServer:
 
         server = make_server(LOOPBACK, 0, self.app, threaded=True, ssl_context=context,
                              request_handler=_QuietHandler)
-        threading.Thread(target=server.serve_forever, name="origin-server", daemon=True).start()
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},  # a quick close
+                         name="origin-server", daemon=True).start()
         self._servers.append(server)
         return server.server_port
 

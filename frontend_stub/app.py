@@ -87,7 +87,8 @@ class StubFrontend:
         # Bind loopback only; "localhost" in the allowed origin resolves here too.
         server = make_server(LOOPBACK, 0, self._app, threaded=True,
                              request_handler=_QuietHandler)
-        thread = threading.Thread(target=server.serve_forever, name="stub-frontend", daemon=True)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                  name="stub-frontend", daemon=True)
         thread.start()
         self._listeners.append(_Listener(server, thread))
         return server.server_port
