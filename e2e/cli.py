@@ -67,8 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--shuffle", metavar="SEED", type=int,
                      help="run the cells in a shuffled order (same verdicts expected)")
     run.add_argument("--jobs", "-j", metavar="N", type=_jobs,
-                     help="cells in flight per engine, each lane its own browser (default: one less than "
-                          f"the CPU cores, at most 8; here {DEFAULT_JOBS}); 1: one cell at a time")
+                     help="cells in flight per engine, each lane its own browser context (default: the "
+                          f"CPU cores, at least 2, at most 8; here {DEFAULT_JOBS}); 1: one cell at a time")
     run.add_argument("--shard", metavar="K/N",
                      help="run only shard K of N (a stable 1/N of the cells, by a hash of the cell id); "
                           "combine the shards' --json with cors-e2e merge")
