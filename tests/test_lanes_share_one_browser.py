@@ -4,6 +4,7 @@ what one lane's context stores (a cookie) another lane's never sees."""
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -51,9 +52,15 @@ def test_three_lanes_run_in_one_browser(tmp_path: Path, engine: str) -> None:
                     "scenarios:\n" + "\n".join(f"  - {{name: get-{i}, path: /items, "
                                                f"expect: {{allowed: allowed, denied: blocked}}}}"
                                                for i in range(6)) + "\n")
+    # A launch of its own: engines whose launch is the same share a browser, and
+    # another test's engine (the plugin's, in this worker) may still be open.
+    own = uuid.uuid4().hex
+    options = EngineOptions(chromium_args=[f"--cors-e2e-test-launch={own}"],
+                            firefox_prefs={"cors-e2e.test-launch": own})
     before = browser_processes(engine)
     during: list[set[int]] = []
     result = MatrixRun(sfile=load_scenarios(path), browsers=[engine], explicit_browsers=True, jobs=3,
+                       options=options,
                        on_result=lambda r: during.append(browser_processes(engine) - before)).run()
     assert not result.engine_errors, result.engine_errors
     assert len(result.cells) == 12 and [c.id for c in result.mismatches] == []
