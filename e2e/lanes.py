@@ -25,8 +25,9 @@ def default_jobs() -> int:
     """Lanes per engine when --jobs is not given: as many as the cores this
     process may use, at least 2 and at most 8. Measured by `make bench` on a
     2-core machine (README, "Cells in flight"): the default matrix at --jobs 2
-    took 0.81x the wall of --jobs 1 and --jobs 3 no less, while --jobs 4 took
-    longer again: three engines' lanes side by side are then bound by CPU."""
+    took 0.83x the wall of --jobs 1 (53.1 s against 63.6 s); in other runs
+    --jobs 3 took no less and --jobs 4 longer again: three engines' lanes
+    side by side are then bound by CPU."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):

@@ -1,16 +1,18 @@
 """Runs cells: per engine, ``jobs`` lanes for the whole run, each lane one
 browser context in the engine's one browser (one WebDriver session for
-WebKitGTK), one page per origin, one fetch per cell. ``run_cell`` observes a cell (the engine's report,
-the target's log, a deployed API's replay) and records what e2e.decide decides.
+WebKitGTK), one page per origin, one fetch per cell. ``run_cell`` observes a
+cell (the engine's report, the target's log, a deployed API's replay) and
+records what e2e.decide decides.
 
 Cells stay independent without a new browser each: every cell's URL carries a
 unique token (so no preflight-cache entry is ever reused and the servers' log
 entries are the cell's own), the probe fetches with ``cache: "no-store"``, and
-cookies are cleared before each cell. Lanes run side by side, one thread each,
-and no two lanes share cookies: each has its own browser context (its own
-cookie jar, cache and pages) or, in WebKitGTK, its own browser. A lane takes
-the next cell of its engine when it is free, so
-a slow cell holds up only its own lane.
+cookies are cleared before each cell that follows one that could have stored
+a cookie (credentials other than "omit", or a session route). Lanes run side
+by side, one thread each, and no two lanes share cookies: each has its own
+browser context (its own cookie jar, cache and pages) or, in WebKitGTK, its
+own browser. A lane takes the next cell of its engine when it is free, so a
+slow cell holds up only its own lane.
 """
 from __future__ import annotations
 
