@@ -225,20 +225,20 @@ class MatrixRun:
         running = 0
         all_done = threading.Event()
 
-        def lane_thread(name: str, work: EngineWork) -> None:
+        def lane_thread(name: str, work: EngineWork, lane: int) -> None:
             nonlocal running
             # Started with the signals held (see below); the browsers and
             # drivers this thread starts must not inherit that.
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
             try:
-                run_lane(name, work)
+                run_lane(name, work, lane)
             finally:
                 with lock:
                     running -= 1
                     if running == 0:
                         all_done.set()
 
-        def run_lane(name: str, work: EngineWork) -> None:
+        def run_lane(name: str, work: EngineWork, lane: int) -> None:
             options = env.engine_options(self.options)
             if self.evidence_dir is not None and self.may_trace():
                 options = replace(options, trace=True)
@@ -251,7 +251,7 @@ class MatrixRun:
                 if first and self.on_engine:
                     self.on_engine(name, engine.version)
                 while not stop.is_set() and not work.failed.is_set():
-                    unit = work.next()
+                    unit = work.next(lane)
                     if unit is None:
                         break
                     for cell in unit:
@@ -279,7 +279,7 @@ class MatrixRun:
             for name in self.browsers:
                 mine = [c for c in cells if c.browser == name]
                 work = EngineWork(mine, by_page=self.shuffle_seed is None)
-                threads += [threading.Thread(target=lane_thread, args=(name, work), name=f"engine-{name}-{lane}",
+                threads += [threading.Thread(target=lane_thread, args=(name, work, lane), name=f"engine-{name}-{lane}",
                                              daemon=True)
                             for lane in range(min(self.lanes(name), len(mine)))]
             running = len(threads)
