@@ -34,6 +34,18 @@ CHROMIUM_ARGS = [
 # How long to wait after the fetch settles for the engine's own events about it:
 # Chromium sends Network.loadingFailed after the promise rejects.
 EVIDENCE_WAIT_S = 2.0
+# How long a stub page may take to say it is ready (window.corsProbeReady).
+PAGE_READY_MS = 30000
+# True once the page is ready, false after the bound: checked every 5 ms in
+# the page, so the driver makes one call.
+_READY_JS = """ms => new Promise(resolve => {
+  const until = Date.now() + ms;
+  (function check() {
+    if (window.corsProbeReady === true) return resolve(true);
+    if (Date.now() > until) return resolve(false);
+    setTimeout(check, 5);
+  })();
+})"""
 
 T = TypeVar("T")
 
@@ -240,6 +252,7 @@ class PlaywrightEngine(Engine):
         self._context: Any = None
         self._pages: dict[str, Any] = {}
         self._cdp: dict[str, Any] = {}
+        self._sessions: list[Any] = []   # every CDP session (pages' and frames'), kept alive
         self._version = ""
         # The cell in flight (touched on the driver's loop only).
         self._cell_url: str | None = None
@@ -320,6 +333,7 @@ class PlaywrightEngine(Engine):
         self._context = self._browser = None
         self._pages.clear()
         self._cdp.clear()
+        self._sessions.clear()
         self._driver.release()
 
     async def _close(self) -> None:
@@ -385,23 +399,42 @@ class PlaywrightEngine(Engine):
         page.on("requestfailed", lambda req: self._on_failed(req.url, req.failure or ""))
         page.on("response", lambda resp: self._on_response(resp.url, resp.status))
         if self.name == "chromium":
-            cdp = await self._context.new_cdp_session(page)
-            for event in ("Network.requestWillBeSent", "Network.responseReceived",
-                          "Network.responseReceivedExtraInfo", "Network.loadingFailed",
-                          "Network.loadingFinished"):
-                cdp.on(event, lambda params, event=event: self._on_cdp(event, params))
-            await cdp.send("Network.enable")
-            self._cdp[page_url] = cdp
+            self._cdp[page_url] = await self._network_events(page)
         from playwright.async_api import Error as PlaywrightError
 
         try:
             await page.goto(page_url, wait_until="load")
-            await page.wait_for_function("window.corsProbeReady === true")
+            # The stub page is ready at load; the opaque page once its frame
+            # says so. Checked in the page's own world: wait_for_function
+            # injects Playwright's script into a new page first (~0.1 s each).
+            ready = await page.evaluate(_READY_JS, PAGE_READY_MS)
         except PlaywrightError as exc:
             await page.close()
             raise page_open_failure(self.name, page_url, str(exc)) from None
+        if not ready:
+            await page.close()
+            raise page_open_failure(self.name, page_url, f"the stub page was not ready in {PAGE_READY_MS} ms")
+        if self.name == "chromium":
+            # The opaque page's sandboxed frame runs in a process of its own
+            # (site isolation), whose requests only its own CDP session sees.
+            for frame in page.frames[1:]:
+                try:
+                    await self._network_events(frame)
+                except PlaywrightError:
+                    pass  # the frame shares the page's process: the page's session sees it
         self._pages[page_url] = page
         return page
+
+    async def _network_events(self, target: Any) -> Any:
+        """A CDP session on a page or an out-of-process frame, its Network events into _on_cdp."""
+        cdp = await self._context.new_cdp_session(target)
+        for event in ("Network.requestWillBeSent", "Network.responseReceived",
+                      "Network.responseReceivedExtraInfo", "Network.loadingFailed",
+                      "Network.loadingFinished"):
+            cdp.on(event, lambda params, event=event: self._on_cdp(event, params))
+        await cdp.send("Network.enable")
+        self._sessions.append(cdp)
+        return cdp
 
     def _mark(self) -> None:
         if self._changed is not None:
