@@ -57,7 +57,7 @@ class EngineWork:
     def __init__(self, cells: list[Cell], by_page: bool = False) -> None:
         grouped = units(cells)
         self._lock = threading.Lock()
-        self._by_page = by_page
+        self.by_page = by_page
         self._units: deque[list[Cell]] = deque()
         self._pages: dict[tuple[str, str], deque[list[Cell]]] = {}
         if by_page:
@@ -72,7 +72,7 @@ class EngineWork:
         """The next unit for this lane, or None when there is none left. No
         two lanes ever get the same unit."""
         with self._lock:
-            if not self._by_page:
+            if not self.by_page:
                 return self._units.popleft() if self._units else None
             here = self._lane_page.get(lane)
             if here not in self._pages:

@@ -250,10 +250,17 @@ class MatrixRun:
                     result.engines[name] = engine.version
                 if first and self.on_engine:
                     self.on_engine(name, engine.version)
+                on_page = None   # the page of this lane's last unit
                 while not stop.is_set() and not work.failed.is_set():
                     unit = work.next(lane)
                     if unit is None:
                         break
+                    page = env.page_url(unit[0].origin)
+                    if work.by_page and on_page not in (None, page):
+                        # In page order a lane leaves a page only once its cells
+                        # are done: the engine may navigate it to the next.
+                        engine.retire_page(on_page)
+                    on_page = page
                     for cell in unit:
                         if stop.is_set():
                             break

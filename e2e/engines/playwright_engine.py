@@ -253,6 +253,7 @@ class PlaywrightEngine(Engine):
         self._pages: dict[str, Any] = {}
         self._cdp: dict[str, Any] = {}
         self._sessions: list[Any] = []   # every CDP session (pages' and frames'), kept alive
+        self._spare: list[tuple[Any, Any]] = []   # retired pages (and their CDP sessions), to navigate
         self._version = ""
         # The cell in flight (touched on the driver's loop only).
         self._cell_url: str | None = None
@@ -334,6 +335,7 @@ class PlaywrightEngine(Engine):
         self._pages.clear()
         self._cdp.clear()
         self._sessions.clear()
+        self._spare.clear()
         self._driver.release()
 
     async def _close(self) -> None:
@@ -391,15 +393,21 @@ class PlaywrightEngine(Engine):
         page = self._pages.get(page_url)
         if page is not None:
             return page
-        page = await self._context.new_page()
-        page.on("console", lambda msg: self._on_console(msg.text))
-        # Firefox over BiDi reports its CORS messages ("The Same Origin Policy
-        # disallows reading the remote resource at URL. (Reason: ...)") as page errors.
-        page.on("pageerror", lambda err: self._on_console(str(err)))
-        page.on("requestfailed", lambda req: self._on_failed(req.url, req.failure or ""))
-        page.on("response", lambda resp: self._on_response(resp.url, resp.status))
-        if self.name == "chromium":
-            self._cdp[page_url] = await self._network_events(page)
+        if self._spare:
+            # A page this lane is done with, navigated to the new origin: its
+            # listeners and CDP session go with it.
+            page, cdp = self._spare.pop()
+        else:
+            page = await self._context.new_page()
+            page.on("console", lambda msg: self._on_console(msg.text))
+            # Firefox over BiDi reports its CORS messages ("The Same Origin Policy
+            # disallows reading the remote resource at URL. (Reason: ...)") as page errors.
+            page.on("pageerror", lambda err: self._on_console(str(err)))
+            page.on("requestfailed", lambda req: self._on_failed(req.url, req.failure or ""))
+            page.on("response", lambda resp: self._on_response(resp.url, resp.status))
+            cdp = await self._network_events(page) if self.name == "chromium" else None
+        if cdp is not None:
+            self._cdp[page_url] = cdp
         from playwright.async_api import Error as PlaywrightError
 
         try:
@@ -409,9 +417,11 @@ class PlaywrightEngine(Engine):
             # injects Playwright's script into a new page first (~0.1 s each).
             ready = await page.evaluate(_READY_JS, PAGE_READY_MS)
         except PlaywrightError as exc:
+            self._cdp.pop(page_url, None)
             await page.close()
             raise page_open_failure(self.name, page_url, str(exc)) from None
         if not ready:
+            self._cdp.pop(page_url, None)
             await page.close()
             raise page_open_failure(self.name, page_url, f"the stub page was not ready in {PAGE_READY_MS} ms")
         if self.name == "chromium":
@@ -435,6 +445,11 @@ class PlaywrightEngine(Engine):
         await cdp.send("Network.enable")
         self._sessions.append(cdp)
         return cdp
+
+    def retire_page(self, page_url: str) -> None:
+        page = self._pages.pop(page_url, None)
+        if page is not None:
+            self._spare.append((page, self._cdp.pop(page_url, None)))
 
     def _mark(self) -> None:
         if self._changed is not None:

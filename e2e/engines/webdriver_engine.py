@@ -71,6 +71,7 @@ class WebDriverEngine(Engine):
         self._service: Any = None
         self._xvfb: Xvfb | None = None
         self._windows: dict[str, str] = {}
+        self._spare: list[str] = []   # windows of retired pages, to navigate
         self._current: str | None = None
         self._version = ""
         self._lock = threading.Lock()
@@ -157,6 +158,7 @@ class WebDriverEngine(Engine):
                 self._xvfb.stop()
                 self._xvfb = None
             self._windows.clear()
+            self._spare.clear()
 
     def reset_state(self) -> None:
         # WebDriver can only delete the current document's cookies; cells that
@@ -181,7 +183,12 @@ class WebDriverEngine(Engine):
             return
         handle = self._windows.get(page_url)
         if handle is None:
-            if self._windows:
+            if self._spare:
+                # A window this lane is done with, navigated to the new origin.
+                spare = self._spare.pop()
+                if spare != self._driver.current_window_handle:
+                    self._driver.switch_to.window(spare)
+            elif self._windows:
                 self._driver.switch_to.new_window("window")  # a background tab cannot be screenshot
             from selenium.common.exceptions import WebDriverException
 
@@ -200,6 +207,13 @@ class WebDriverEngine(Engine):
         else:
             self._driver.switch_to.window(handle)
         self._current = page_url
+
+    def retire_page(self, page_url: str) -> None:
+        handle = self._windows.pop(page_url, None)
+        if handle is not None:
+            self._spare.append(handle)
+            if self._current == page_url:
+                self._current = None
 
     def _page_text(self) -> str:
         try:
