@@ -50,11 +50,13 @@ def wait_listening(port: int, proc: subprocess.Popen, timeout: float = 20) -> No
 
 def stop(proc: subprocess.Popen) -> None:
     """Stop a server started in its own session, with everything it started
-    (the playwright command runs node, which runs the browsers): SIGTERM to the
-    whole group, then SIGKILL to whatever of it is left after 10 s. Waiting for
-    the leader alone is not enough: node, shutting down its browsers, has been
-    seen to outlive it for good."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
+    (the playwright command runs node, which runs the browsers): Ctrl-C to the
+    whole group (what the playwright command handles at once; after a run its
+    SIGTERM has been seen to take more than 10 s), then SIGTERM, then SIGKILL,
+    each to whatever of it is left after 10 s. Waiting for the leader alone is
+    not enough: node, shutting down its browsers, has been seen to outlive it
+    for good."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
         try:
             os.killpg(proc.pid, sig)
         except ProcessLookupError:
