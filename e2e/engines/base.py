@@ -1,6 +1,7 @@
 """What every browser engine driver provides to the runner.
 
-A driver opens one page per origin, keeps it, and runs each cell's fetch in it
+A driver opens one page per origin, keeps it (or, once the runner retires it,
+navigates it to the next origin), and runs each cell's fetch in it
 through the probe script (frontend_stub/static/probe.js). It reports what the
 page saw (the probe's result) and whatever the engine itself tells about the
 request: a CORS error code, a network error, whether a preflight went out,
