@@ -49,8 +49,8 @@ class EngineWork:
     keeps to the page (origin) it is on while that page has cells left, and
     a lane in need of a page takes the one with the most cells left that no
     other lane is on, else the one with the most cells left. Each lane opens
-    a page only when it must (a page open costs 0.1 to 0.8 s, a cell on an
-    open page about 10 ms), and a WebDriver engine switches windows less.
+    a page only when it must (see Engine.retire_page for what a page open
+    costs), and a WebDriver engine switches windows less.
     Which lane runs a cell never changes its verdict: each cell has its own
     token, and lanes share no cookies, cache or page."""
 

@@ -128,9 +128,10 @@ class Engine(abc.ABC):
 
     def retire_page(self, page_url: str) -> None:
         """This lane is done with the page at page_url: the engine may navigate
-        it to the next page it opens instead of opening another (a new page
-        costs a new tab's set-up: 0.3 s in Firefox, against 0.1 s for a
-        navigation). Asking for page_url again opens it again."""
+        it to the next page it opens instead of opening another (measured
+        here: a new tab and its load 0.48 s in Firefox and 0.14 s in Chromium,
+        a navigation of an open one 0.11 s and 0.08 s). Asking for page_url
+        again opens it again."""
 
     @abc.abstractmethod
     def reset_state(self) -> None:
